@@ -1,0 +1,357 @@
+/**
+ * Hardware configuration: the one place where a configuration is validated and where every derived
+ * quantity is computed. The golden model, the generators and the co-simulation harness all read the
+ * frozen object that resolveConfig() returns; none of them recomputes a derived field.
+ *
+ * docs/architecture.md describes what each field means for the hardware.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { SparsetileError, showValue } from './errors.ts';
+
+export const CONFIG_DIR = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', 'configs');
+
+/** Limits the generated RTL and the golden model's exact integer arithmetic are built for. */
+export const LIMITS = {
+  lanes: [1, 64],
+  filtersPerTile: [1, 64],
+  tiles: [1, 16],
+  weightBits: [2, 16],
+  activationBits: [2, 16],
+  /** The golden model accumulates in doubles, wrapping after every add: exact up to 2^53. */
+  accumulatorBits: [4, 48],
+  outputBits: [2, 32],
+  lookahead: [0, 8],
+  lookaside: [0, 16],
+  offsets: 31,
+  bankDepth: [2, 1 << 20],
+} as const;
+
+const int = (min: number, max: number, what: string) =>
+  z.number({ error: `must be an integer from ${min} to ${max} (${what})` })
+    .int({ error: `must be an integer from ${min} to ${max} (${what})` })
+    .min(min, { error: `must be an integer from ${min} to ${max} (${what})` })
+    .max(max, { error: `must be an integer from ${min} to ${max} (${what})` });
+
+const pow2 = (what: string) =>
+  int(LIMITS.bankDepth[0], LIMITS.bankDepth[1], what).refine((v) => (v & (v - 1)) === 0, {
+    error: `must be a power of two, so that bank addresses are plain bit fields (${what})`,
+  });
+
+const shapedPattern = z.strictObject({
+  shape: z.enum(['trident', 'L'], { error: 'must be "trident" or "L"' }),
+  lookahead: int(LIMITS.lookahead[0], LIMITS.lookahead[1], 'largest number of steps a weight may be promoted'),
+  lookaside: int(LIMITS.lookaside[0], LIMITS.lookaside[1], 'number of lookaside connections'),
+});
+const explicitPattern = z.strictObject({
+  offsets: z
+    .array(z.tuple([z.number().int(), z.number().int()], { error: 'must be an [ahead, aside] pair of integers' }))
+    .max(LIMITS.offsets, { error: `must list at most ${LIMITS.offsets} offsets` }),
+});
+
+export const ConfigSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes, starting with a letter' }),
+  description: z.string(),
+  lanes: int(...LIMITS.lanes, 'multiplier lanes N per PE'),
+  filtersPerTile: int(...LIMITS.filtersPerTile, 'filters K per tile, one PE each'),
+  tiles: int(...LIMITS.tiles, 'independent tiles'),
+  weightBits: int(...LIMITS.weightBits, 'signed weight width'),
+  activationBits: int(...LIMITS.activationBits, 'signed activation width'),
+  accumulatorBits: int(...LIMITS.accumulatorBits, 'signed accumulator width'),
+  pattern: z.union([shapedPattern, explicitPattern], {
+    error: 'must be {"shape":"trident"|"L","lookahead":h,"lookaside":d} or {"offsets":[[ahead,aside],...]}',
+  }),
+  adderTreeStages: int(0, 6, 'registered adder-tree pipeline stages'),
+  memory: z.strictObject({
+    weightBanking: z.enum(['per-pe', 'per-lane'], { error: 'must be "per-pe" (one bank per PE) or "per-lane" (one bank per multiplier lane)' }),
+    weightDepth: pow2('scheduled rows per tile in the weight memory'),
+    activationBankDepth: pow2('words per activation bank'),
+    outputDepth: pow2('output words per tile'),
+  }),
+  output: z.strictObject({
+    relu: z.boolean({ error: 'must be true or false' }),
+    shift: int(0, 47, 'arithmetic right shift applied after ReLU'),
+    bits: int(...LIMITS.outputBits, 'signed output width'),
+    saturate: z.boolean({ error: 'must be true or false (false wraps to the output width)' }),
+  }),
+});
+
+export type ConfigInput = z.infer<typeof ConfigSchema>;
+
+/** One interconnect connection: a weight from step t+ahead, lane (l+aside) mod N can be used in lane l at step t. */
+export type Offset = readonly [ahead: number, aside: number];
+
+export interface ResolvedConfig {
+  readonly input: ConfigInput;
+  readonly name: string;
+  readonly description: string;
+  readonly lanes: number;
+  readonly filtersPerTile: number;
+  readonly tiles: number;
+  readonly weightBits: number;
+  readonly activationBits: number;
+  readonly accumulatorBits: number;
+  readonly adderTreeStages: number;
+  /** Select code c picks offsets[c]; offsets[0] is always [0, 0]. Ascending (ahead, aside) order. */
+  readonly offsets: readonly Offset[];
+  /** True for the DaDianNao-style baseline: no interconnect, no select bits. */
+  readonly dense: boolean;
+  readonly muxInputs: number;
+  readonly selectBits: number;
+  /** Lookahead h: the largest ahead in the pattern. The activation buffer holds h+1 rows. */
+  readonly lookahead: number;
+  /** Width of a row's step delta: it holds 0..h+1. */
+  readonly deltaBits: number;
+  /** One weight slot in memory: {select, weight}. */
+  readonly slotBits: number;
+  readonly weightBanking: 'per-pe' | 'per-lane';
+  /** Data banks of the weight memory (K for per-pe, K*N for per-lane); the control bank comes on top. */
+  readonly weightDataBanks: number;
+  readonly weightBankWidth: number;
+  /** Control bank word: {last, delta}. */
+  readonly controlBits: number;
+  /** Bits of one whole scheduled row across all banks. */
+  readonly weightRowBits: number;
+  readonly weightDepth: number;
+  readonly weightAddrBits: number;
+  readonly activationBanks: number;
+  readonly activationBankWidth: number;
+  readonly activationBankDepth: number;
+  readonly activationAddrBits: number;
+  readonly productBits: number;
+  /** Width of the adder-tree sum of N products. */
+  readonly treeBits: number;
+  readonly outputDepth: number;
+  readonly outputAddrBits: number;
+  readonly outputWordBits: number;
+  readonly output: { readonly relu: boolean; readonly shift: number; readonly bits: number; readonly saturate: boolean };
+  /**
+   * Cycles from the last row's issue to its result being written in the output memory; see
+   * "Cycle semantics" in docs/architecture.md.
+   */
+  readonly pipelineLatency: number;
+  /** Multipliers in the whole design: tiles * K * N. */
+  readonly multipliers: number;
+  /** sha256 of the canonical JSON of the input, the key for build caches and manifests. */
+  readonly hash: string;
+}
+
+const clog2 = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
+
+/** Expands a pattern to its offsets, (0,0) excluded, in the order the pattern's definition lists them. */
+function expandPattern(pattern: ConfigInput['pattern']): Offset[] {
+  if ('offsets' in pattern) return pattern.offsets.map(([a, d]) => [a, d] as const);
+  const { lookahead: h, lookaside: d } = pattern;
+  const out: Offset[] = [];
+  for (let a = 1; a <= h; a++) out.push([a, 0]);
+  if (pattern.shape === 'L') {
+    for (let k = 1; k <= d; k++) out.push([1, -k]);
+  } else {
+    for (let i = 0; i < d; i++) {
+      const k = Math.floor(i / 2) + 1;
+      out.push([((k - 1) % h) + 1, i % 2 === 0 ? k : -k]);
+    }
+  }
+  return out;
+}
+
+const mod = (x: number, n: number) => ((x % n) + n) % n;
+
+function checkPattern(source: string, input: ConfigInput): Offset[] {
+  const p = input.pattern;
+  if (!('offsets' in p) && p.lookahead === 0 && p.lookaside > 0) {
+    throw new SparsetileError(
+      `${source}: field "pattern.lookaside" needs a lookahead of at least 1 in a ${p.shape} pattern, because every lookaside connection reaches ahead; got lookahead 0 with lookaside ${p.lookaside}. Set "lookahead" to 1 or more, or use {"offsets": []} for the dense baseline.`,
+    );
+  }
+  const raw = expandPattern(p);
+  const seen = new Map<string, Offset>([[`0,0`, [0, 0]]]);
+  for (const [a, d] of raw) {
+    if (a < 0) {
+      throw new SparsetileError(
+        `${source}: field "pattern.offsets" must not reach back in time (ahead >= 0), got offset [${a}, ${d}]. Weights can only be promoted from later steps; remove the offset.`,
+      );
+    }
+    if (a === 0 && d !== 0) {
+      throw new SparsetileError(
+        `${source}: field "pattern.offsets" must not contain a same-step lookaside (ahead 0, aside != 0), got offset [${a}, ${d}]. Lanes within one step are not interchangeable in the adder tree's dataflow; give it an ahead of at least 1.`,
+      );
+    }
+    const key = `${a},${mod(d, input.lanes)}`;
+    const prior = seen.get(key);
+    if (prior) {
+      const what = a === 0 ? 'the implicit offset [0, 0] (select code 0)' : `offset [${prior[0]}, ${prior[1]}]`;
+      throw new SparsetileError(
+        `${source}: field "pattern" has offsets that collide modulo the lane count ${input.lanes}: [${a}, ${d}] reaches the same slot as ${what}. Each mux input must reach a distinct slot; remove one of them or change the lookaside.`,
+      );
+    }
+    seen.set(key, [a, d]);
+  }
+  const sorted = [...raw].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  return [[0, 0], ...sorted];
+}
+
+const MISSING = '\0missing:';
+
+function formatIssue(source: string, issue: z.core.$ZodIssue, raw: unknown): string {
+  const path = issue.path.join('.');
+  const field = path ? `field "${path}"` : 'the top level';
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    const where = path ? `in "${path}"` : 'at the top level';
+    return `${source}: unknown key ${keys} ${where}. Every key must be one the schema defines (see docs/architecture.md, "Configuration"); remove it or fix its spelling.`;
+  }
+  let value: unknown = raw;
+  for (const key of issue.path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
+  if (value === undefined) return MISSING + path;
+  return `${source}: ${field} ${issue.message}, got ${showValue(value)}.`;
+}
+
+/**
+ * Validates a configuration and computes every derived quantity. `source` names the file or
+ * configuration in error messages. The result is deeply frozen.
+ */
+export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const messages = parsed.error.issues.map((i) => formatIssue(source, i, raw));
+    const missing = messages.filter((m) => m.startsWith(MISSING)).map((m) => `"${m.slice(MISSING.length)}"`);
+    const others = messages.filter((m) => !m.startsWith(MISSING));
+    if (missing.length > 0) {
+      const keys = missing.length === 1 ? `key ${missing[0]}` : `keys ${missing.join(', ')}`;
+      others.unshift(`${source}: missing required ${keys}. Every field must be given explicitly; add ${missing.length === 1 ? 'it' : 'them'} (configs/tiny.json is a complete example).`);
+    }
+    throw new SparsetileError(others.join(' '));
+  }
+  const input = parsed.data;
+  const offsets = checkPattern(source, input);
+  const N = input.lanes;
+  const K = input.filtersPerTile;
+  const muxInputs = offsets.length;
+  const selectBits = clog2(muxInputs);
+  const lookahead = Math.max(...offsets.map(([a]) => a));
+  const deltaBits = Math.max(1, clog2(lookahead + 2));
+  const slotBits = input.weightBits + selectBits;
+  const productBits = input.weightBits + input.activationBits;
+  const treeBits = productBits + clog2(N);
+  if (input.accumulatorBits < treeBits) {
+    throw new SparsetileError(
+      `${source}: field "accumulatorBits" must be at least weightBits + activationBits + ceil(log2(lanes)) = ${treeBits}, so that one row's adder-tree sum fits, got ${input.accumulatorBits}. Raise it to ${treeBits} or more.`,
+    );
+  }
+  if (input.output.bits > input.accumulatorBits) {
+    throw new SparsetileError(
+      `${source}: field "output.bits" must not exceed accumulatorBits (${input.accumulatorBits}), got ${input.output.bits}. Lower it, or widen the accumulator.`,
+    );
+  }
+  if (input.output.shift >= input.accumulatorBits) {
+    throw new SparsetileError(
+      `${source}: field "output.shift" must be less than accumulatorBits (${input.accumulatorBits}), got ${input.output.shift}.`,
+    );
+  }
+  if (input.adderTreeStages > Math.max(1, clog2(N))) {
+    throw new SparsetileError(
+      `${source}: field "adderTreeStages" must be at most the adder tree's depth ceil(log2(lanes)) = ${clog2(N)} (or 1 when lanes is 1), got ${input.adderTreeStages}. Lower it.`,
+    );
+  }
+  const perLane = input.memory.weightBanking === 'per-lane';
+  const controlBits = deltaBits + 1;
+  const outputBits = input.output.bits;
+  const resolved: ResolvedConfig = {
+    input,
+    name: input.name,
+    description: input.description,
+    lanes: N,
+    filtersPerTile: K,
+    tiles: input.tiles,
+    weightBits: input.weightBits,
+    activationBits: input.activationBits,
+    accumulatorBits: input.accumulatorBits,
+    adderTreeStages: input.adderTreeStages,
+    offsets,
+    dense: muxInputs === 1,
+    muxInputs,
+    selectBits,
+    lookahead,
+    deltaBits,
+    slotBits,
+    weightBanking: input.memory.weightBanking,
+    weightDataBanks: perLane ? K * N : K,
+    weightBankWidth: perLane ? slotBits : N * slotBits,
+    controlBits,
+    weightRowBits: K * N * slotBits + controlBits,
+    weightDepth: input.memory.weightDepth,
+    weightAddrBits: clog2(input.memory.weightDepth),
+    activationBanks: lookahead + 1,
+    activationBankWidth: N * input.activationBits,
+    activationBankDepth: input.memory.activationBankDepth,
+    activationAddrBits: clog2(input.memory.activationBankDepth),
+    productBits,
+    treeBits,
+    outputDepth: input.memory.outputDepth,
+    outputAddrBits: clog2(input.memory.outputDepth),
+    outputWordBits: K * outputBits,
+    output: input.output,
+    pipelineLatency: pipelineLatency(input.adderTreeStages),
+    multipliers: input.tiles * K * N,
+    hash: createHash('sha256').update(canonicalJson(input)).digest('hex'),
+  };
+  return deepFreeze(resolved);
+}
+
+/**
+ * Pipeline latency in cycles from a row's issue to its result in the output memory: weight and
+ * activation memory read (1), product register (1), registered adder-tree stages, accumulator (1),
+ * output stage and write (1). docs/architecture.md, "Cycle semantics", is the contract.
+ */
+function pipelineLatency(adderTreeStages: number): number {
+  return 1 + 1 + adderTreeStages + 1 + 1;
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Names of the configurations shipped in configs/. */
+export function namedConfigs(): string[] {
+  return readdirSync(CONFIG_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => basename(f, '.json'))
+    .sort();
+}
+
+/** Loads a named configuration (configs/<name>.json) or a JSON file path, and resolves it. */
+export function loadConfig(nameOrFile: string): ResolvedConfig {
+  const named = join(CONFIG_DIR, `${nameOrFile}.json`);
+  const file = /[\\/]|\.json$/.test(nameOrFile) ? nameOrFile : named;
+  if (!existsSync(file)) {
+    throw new SparsetileError(
+      `Configuration "${nameOrFile}" is neither a named configuration nor an existing file. Named configurations are: ${namedConfigs().join(', ')}; or pass a path to a .json file.`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new SparsetileError(`${file}: is not valid JSON (${(e as Error).message}). Fix the syntax and try again.`);
+  }
+  return resolveConfig(raw, file === named ? `configs/${nameOrFile}.json` : file);
+}
