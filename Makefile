@@ -39,7 +39,7 @@ setup-tools:
 
 demo: setup
 	$(call banner,DEMO)
-	$(CLI) config show paper
+	$(CLI) demo
 
 test: setup
 	$(call banner,TEST)

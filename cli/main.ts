@@ -5,6 +5,15 @@
 import { Command, CommanderError } from 'commander';
 import { SparsetileError } from '../spec/errors.ts';
 import { registerConfig } from './config.ts';
+import { registerGenerate } from './generate.ts';
+import { registerSynth } from './synth.ts';
+import { registerNet } from './net.ts';
+import { registerImport } from './import.ts';
+import { registerRun } from './run.ts';
+import { registerCosim } from './cosim.ts';
+import { registerRegress } from './regress.ts';
+import { registerDemo } from './demo.ts';
+import { registerMutate } from './mutate.ts';
 // command modules: add one import and one register call per command family
 
 const program = new Command();
@@ -16,6 +25,15 @@ program
   .exitOverride();
 
 registerConfig(program);
+registerGenerate(program);
+registerSynth(program);
+registerNet(program);
+registerImport(program);
+registerRun(program);
+registerCosim(program);
+registerRegress(program);
+registerDemo(program);
+registerMutate(program);
 
 try {
   await program.parseAsync(process.argv);

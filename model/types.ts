@@ -64,3 +64,15 @@ export interface SetSchedule {
 export type Scheduler = (set: SetWeights, offsets: readonly (readonly [number, number])[], lookahead: number) => ScheduledRow[];
 
 export type SchedulerName = 'dense' | 'greedy' | 'heuristic' | 'best' | 'optimal';
+
+/**
+ * What model/shuffle.ts exports as `shuffleFilters` (or default): assigns a job's filters to sets
+ * and PEs. Returns one array per set, each of exactly K entries in PE order, holding job-local
+ * filter indices (-1 for an unused PE); every filter appears exactly once. `job` is a
+ * model/lower.ts LoweredJob (weights [Fj][S][N]); `scheduler` is the scheduler that will run.
+ */
+export type FilterShuffler = (
+  job: { readonly filterIds: readonly number[]; readonly S: number; readonly N: number; readonly weights: Int32Array },
+  cfg: import('../spec/config.ts').ResolvedConfig,
+  opts: { readonly seed: number; readonly scheduler: SchedulerName },
+) => number[][] | Promise<number[][]>;

@@ -303,9 +303,10 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
 }
 
 /**
- * Pipeline latency in cycles from a row's issue to its result in the output memory: weight and
- * activation memory read (1), product register (1), registered adder-tree stages, accumulator (1),
- * output stage and write (1). docs/architecture.md, "Cycle semantics", is the contract.
+ * Pipeline latency in cycles after the last issue cycle (in which the memories are read) until its
+ * result is in the output memory, as the generated RTL implements it: product register (1),
+ * registered adder-tree stages, accumulator (1), output-stage register (1), output write (1).
+ * docs/architecture.md, "Cycle semantics", is the contract.
  */
 function pipelineLatency(adderTreeStages: number): number {
   return 1 + 1 + adderTreeStages + 1 + 1;

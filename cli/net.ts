@@ -1,0 +1,80 @@
+/** `sparsetile net`: run every layer of a catalog network or an imported workload through the golden model. */
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { loadConfig } from '../spec/config.ts';
+import { SparsetileError } from '../spec/errors.ts';
+import { SCHEDULERS } from '../model/schedule.ts';
+import type { SchedulerName } from '../model/types.ts';
+import { catalogNetworkNames } from '../workloads/catalog/schema.ts';
+import { formatNetCsv, formatNetTable, runNetwork } from '../workloads/net.ts';
+import { writeFileAtomic } from './io.ts';
+
+/** A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal. */
+export function progressBar(stream: NodeJS.WriteStream = process.stderr): ((done: number, total: number, label: string) => void) & { end(): void } {
+  const start = Date.now();
+  let drawn = false;
+  const draw = (done: number, total: number, label: string) => {
+    if (!stream.isTTY) return;
+    const width = 30;
+    const fill = Math.round((width * done) / Math.max(1, total));
+    const secs = ((Date.now() - start) / 1000).toFixed(0);
+    stream.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} layers, ${secs}s  ${label.slice(0, 30).padEnd(30)}`);
+    drawn = true;
+  };
+  return Object.assign(draw, {
+    end() {
+      if (drawn) stream.write('\n');
+    },
+  });
+}
+
+export function registerNet(program: Command): void {
+  program
+    .command('net')
+    .description('run every layer of a network through the golden model: per-layer steps, dense and scheduled cycles, speedup, zeros removed; network total')
+    .requiredOption('--network <name|dir>', 'a catalog network (see --list) or a workload folder written by `sparsetile import`')
+    .option('--config <name|file>', 'hardware configuration', 'paper')
+    .option('--scheduler <name>', `scheduler: ${SCHEDULERS.join(', ')}`, 'heuristic')
+    .option('--shuffle', 'filter shuffling (model/shuffle.ts)', false)
+    .option('--seed <n>', 'seed of the synthetic weights of catalog networks (and of shuffling)', '1')
+    .option('--layers <regex>', 'only the layers whose name matches')
+    .option('--out <dir>', 'write net.json and net.csv into this folder')
+    .option('--json', 'print the JSON result instead of the table')
+    .addHelpText('after', `\nCatalog networks: ${safeNames()}\nCatalog weights are synthetic (published per-layer densities, uniform random placement from --seed).`)
+    .action(async (opts: { network: string; config: string; scheduler: string; shuffle: boolean; seed: string; layers?: string; out?: string; json?: boolean }) => {
+      const cfg = loadConfig(opts.config);
+      if (!SCHEDULERS.includes(opts.scheduler as SchedulerName)) {
+        throw new SparsetileError(`--scheduler must be one of ${SCHEDULERS.join(', ')}, got ${JSON.stringify(opts.scheduler)}.`);
+      }
+      const seed = Number(opts.seed);
+      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+        throw new SparsetileError(`--seed must be an integer from 0 to 4294967295, got ${JSON.stringify(opts.seed)}.`);
+      }
+      let layerFilter: RegExp | undefined;
+      if (opts.layers !== undefined) {
+        try {
+          layerFilter = new RegExp(opts.layers);
+        } catch (e) {
+          throw new SparsetileError(`--layers must be a regular expression, got ${JSON.stringify(opts.layers)} (${(e as Error).message}).`);
+        }
+      }
+      const bar = progressBar();
+      const result = await runNetwork(opts.network, cfg, { scheduler: opts.scheduler as SchedulerName, shuffle: opts.shuffle, seed, layerFilter, onProgress: bar });
+      bar.end();
+      if (result.layers.length === 0) throw new SparsetileError(`--layers ${JSON.stringify(opts.layers)} matches no layer of ${opts.network}.`);
+      const json = `${JSON.stringify(result, null, 2)}\n`;
+      if (opts.out) {
+        writeFileAtomic(join(opts.out, 'net.json'), json);
+        writeFileAtomic(join(opts.out, 'net.csv'), formatNetCsv(result));
+      }
+      process.stdout.write(opts.json ? json : formatNetTable(result));
+    });
+}
+
+function safeNames(): string {
+  try {
+    return catalogNetworkNames().join(', ');
+  } catch {
+    return '(catalog unreadable)';
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * One co-simulation case, in three steps that each only read the previous one's output:
+ *   prepareCase  golden model: lower, schedule, check legality, execute, predict cycles, pack and
+ *                write the memory images and job files (one job per group, section 3);
+ *   buildFor     the RTL and the testbench compiled by one simulator (cached);
+ *   simulate     run every job, parse result.txt, compare every output value and the cycle count.
+ * Comparisons produce data (Mismatch, Problem); cosim/report.ts turns them into sentences.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../spec/config.ts';
+import { hexFile, packJob, type MemoryImages, outputLocation, type WordLayout, loadParamsLayout } from '../spec/encoding.ts';
+import { lowerLayer, type LoweredJob } from '../model/lower.ts';
+import { checkLegality, scheduleJob, type JobSchedule } from '../model/schedule.ts';
+import { executeSchedule } from '../model/execute.ts';
+import { jobCycles } from '../model/cycles.ts';
+import type { LayerData, SchedulerName } from '../model/types.ts';
+import { writeFileAtomic } from '../cli/io.ts';
+import { type RtlDir } from './rtl.ts';
+import { simulator, type SimName } from './sim/index.ts';
+import { type Build, cacheRoot, type RunResult } from './sim/runner.ts';
+import { renderTestbench, TB_TOP } from './tb.ts';
+
+export interface ExpectedOutput {
+  readonly tile: number;
+  readonly addr: number;
+  readonly pe: number;
+  readonly value: number;
+  readonly set: number;
+  /** Job-local filter index. */
+  readonly filter: number;
+  readonly window: number;
+}
+
+export interface PreparedJob {
+  readonly index: number;
+  readonly job: LoweredJob;
+  readonly sched: JobSchedule;
+  readonly images: MemoryImages;
+  readonly cycles: ReturnType<typeof jobCycles>;
+  readonly outputs: ExpectedOutput[];
+  readonly dir: string;
+  /** Host-write words: weight rows per tile, activation words per bank. */
+  readonly wmRows: number[];
+  readonly actWords: number;
+}
+
+export interface PreparedCase {
+  readonly cfg: ResolvedConfig;
+  readonly layout: WordLayout;
+  readonly layer: LayerData;
+  readonly scheduler: SchedulerName;
+  readonly jobs: PreparedJob[];
+  readonly expectedCycles: number;
+  readonly denseCycles: number;
+  readonly outputsTotal: number;
+  readonly dir: string;
+  readonly modelSeconds: number;
+}
+
+export interface PrepareOptions {
+  readonly cfg: ResolvedConfig;
+  readonly layout: WordLayout;
+  readonly layer: LayerData;
+  readonly scheduler: SchedulerName;
+  readonly shuffle?: boolean;
+  readonly seed?: number;
+  /** Case directory; job<g>/ subdirectories hold the images. */
+  readonly dir: string;
+}
+
+/** Runs the golden model and writes every job's memory images and job.txt. */
+export async function prepareCase(o: PrepareOptions): Promise<PreparedCase> {
+  const t0 = performance.now();
+  const { cfg, layout } = o;
+  const jobs: PreparedJob[] = [];
+  const lowered = lowerLayer(o.layer, cfg.lanes);
+  mkdirSync(o.dir, { recursive: true });
+  // Leftovers of an earlier run in the same directory (it may have had more jobs).
+  for (const e of readdirSync(o.dir)) if (/^job\d+$/.test(e) || e === 'expected.json') rmSync(join(o.dir, e), { recursive: true, force: true });
+  for (const [index, job] of lowered.entries()) {
+    const sched = await scheduleJob(job, cfg, o.scheduler, { shuffle: o.shuffle, seed: o.seed });
+    checkLegality(job, sched, cfg);
+    const model = executeSchedule(job, sched, cfg);
+    const cycles = jobCycles(cfg, sched, job.windows);
+    const images = packJob(layout, job, sched, cfg.name);
+    const outputs: ExpectedOutput[] = [];
+    sched.sets.forEach((set, s) => {
+      set.filters.forEach((f, k) => {
+        if (f < 0) return;
+        for (let w = 0; w < job.windows; w++) {
+          const loc = outputLocation(layout, s, k, w, job.windows);
+          outputs.push({ ...loc, value: model.stage[f * job.windows + w], set: s, filter: f, window: w });
+        }
+      });
+    });
+    const dir = join(o.dir, `job${index}`);
+    writeImages(dir, layout, images);
+    const wmRows = images.weights.map((banks) => banks[0].length);
+    const actWords = images.acts[0].length;
+    const jobTxt = [images.csr.windows, images.csr.winStride, ...images.csr.tileSets, ...wmRows, actWords].join('\n');
+    writeFileAtomic(join(dir, 'job.txt'), `${jobTxt}\n`);
+    jobs.push({ index, job, sched, images, cycles, outputs, dir, wmRows, actWords });
+  }
+  const expectedCycles = jobs.reduce((a, j) => a + j.cycles.cycles, 0);
+  const denseCycles = jobs.reduce((a, j) => a + j.cycles.denseCycles, 0);
+  const outputsTotal = jobs.reduce((a, j) => a + j.outputs.length, 0);
+  writeFileAtomic(
+    join(o.dir, 'expected.json'),
+    `${JSON.stringify({ config: cfg.name, scheduler: o.scheduler, layer: o.layer.spec, expectedCycles, denseCycles, outputsTotal, jobs: jobs.map((j) => ({ index: j.index, group: j.job.group, S: j.job.S, windows: j.job.windows, sets: j.sched.sets.length, cycles: j.cycles, csr: j.images.csr, rowsHw: j.images.rowsHw })) }, null, 1)}\n`,
+  );
+  return { cfg, layout, layer: o.layer, scheduler: o.scheduler, jobs, expectedCycles, denseCycles, outputsTotal, dir: o.dir, modelSeconds: (performance.now() - t0) / 1000 };
+}
+
+/** $readmemh files, full depth so that preloaded memories hold no X. */
+function writeImages(dir: string, L: WordLayout, img: MemoryImages): void {
+  const mem = join(dir, 'mem');
+  rmSync(mem, { recursive: true, force: true });
+  mkdirSync(mem, { recursive: true });
+  img.weights.forEach((banks, t) => {
+    banks.forEach((words, b) => {
+      const bits = b === L.weightDataBanks ? L.controlBits : L.weightBankWidth;
+      writeFileSync(join(mem, `wm_t${t}_b${b}.hex`), hexFile(words, bits, L.weightDepth));
+    });
+  });
+  img.acts.forEach((words, b) => writeFileSync(join(mem, `am_b${b}.hex`), hexFile(words, L.activationBankWidth, L.activationBankDepth)));
+}
+
+/** Loads the checked word layout of generated RTL. */
+export function layoutOf(rtl: RtlDir, cfg: ResolvedConfig): Promise<WordLayout> {
+  return loadParamsLayout(rtl.paramsFile, cfg);
+}
+
+/** Renders the testbench beside the RTL directory and builds RTL + testbench (cached). */
+export async function buildFor(sim: SimName, cfg: ResolvedConfig, rtl: RtlDir, opts: { hostWrite: boolean; label?: string; trace?: boolean }): Promise<Build> {
+  const tbDir = join(cacheRoot(), 'tb', `${cfg.name}-${cfg.hash.slice(0, 12)}`);
+  mkdirSync(tbDir, { recursive: true });
+  const tb = join(tbDir, opts.hostWrite ? 'st_tb_host.sv' : 'st_tb.sv');
+  const text = renderTestbench(cfg, { hostWrite: opts.hostWrite });
+  if (!existsSync(tb) || readFileSync(tb, 'utf8') !== text) writeFileAtomic(tb, text);
+  const label = opts.label ?? `${cfg.name}-${opts.hostWrite ? 'host' : 'preload'}`;
+  return simulator(sim).build({ sources: [...rtl.sources, tb], top: TB_TOP, label, trace: opts.trace });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface Mismatch {
+  readonly job: number;
+  readonly group: number;
+  readonly set: number;
+  readonly tile: number;
+  readonly localSet: number;
+  /** Global filter index (over all groups). */
+  readonly filter: number;
+  readonly pe: number;
+  readonly window: number;
+  readonly ho: number;
+  readonly wo: number;
+  readonly addr: number;
+  readonly expected: number;
+  /** The RTL's value; a string when it was X/Z or missing. */
+  readonly actual: number | string;
+}
+
+export type Problem =
+  | { kind: 'timeout-watchdog'; job: number; limit: number; expected: number; busy: number }
+  | { kind: 'timeout-wall'; job: number; seconds: number; expected: number }
+  | { kind: 'crash'; job: number; exitCode: number | undefined; log: string; tail: string }
+  | { kind: 'csr'; job: number; addr: number; wrote: number; read: string }
+  | { kind: 'status'; job: number; when: 'before start' | 'after done'; value: string }
+  | { kind: 'cycles'; job: number; expected: number; actual: number }
+  | { kind: 'busy-count'; job: number; csr: number; busy: number };
+
+export interface SimOutcome {
+  readonly sim: SimName;
+  readonly ok: boolean;
+  readonly build: Build;
+  readonly checked: number;
+  readonly mismatches: Mismatch[];
+  /** Mismatches beyond those listed (only the first MAX_MISMATCHES per job are kept). */
+  readonly mismatchCount: number;
+  readonly problems: Problem[];
+  readonly expectedCycles: number;
+  /** Sum of the CYCLES register over jobs; NaN when a job did not finish. */
+  readonly actualCycles: number;
+  readonly simCycles: number;
+  readonly runSeconds: number;
+  readonly runs: { job: number; cwd: string; result: RunResult }[];
+  readonly waveFile?: string;
+}
+
+const MAX_MISMATCHES = 20;
+
+export interface SimulateOptions {
+  readonly waves?: boolean;
+  /** Multiplies the wall-clock timeout (tests of the timeout use a small one). */
+  readonly wallTimeoutMs?: number;
+  /** Runs only these jobs (replays). */
+  readonly jobs?: readonly number[];
+}
+
+/** Estimated clock cycles the testbench runs for one job: loads, CSRs, the job, the output dump. */
+export function estimateSimCycles(prep: PreparedCase, pj: PreparedJob, hostWrite: boolean): number {
+  const L = prep.layout;
+  const load = hostWrite ? pj.wmRows.reduce((a, b) => a + b, 0) * (L.weightDataBanks + 1) + pj.actWords * L.activationBanks : 0;
+  return load + 100 + pj.cycles.cycles + 2 * prep.cfg.filtersPerTile * pj.images.csr.tileSets.reduce((a, b) => a + b, 0) * pj.images.csr.windows;
+}
+
+/**
+ * Wall-clock budget: generous per simulated cycle and per multiplier (Icarus interprets every
+ * multiplier every cycle), plus a fixed start-up allowance. Only a hung simulator reaches it.
+ */
+export function wallTimeoutMs(sim: SimName, cfg: ResolvedConfig, simCycles: number): number {
+  const perCycleUs = sim === 'icarus' ? 20 * cfg.multipliers : 0.5 * cfg.multipliers;
+  return 60_000 + Math.ceil((simCycles * perCycleUs) / 1000) * 5;
+}
+
+/** The testbench watchdog: the predicted cycles twice over, plus slack. */
+export const watchdogCycles = (expected: number): number => 2 * expected + 1000;
+
+export async function simulate(prep: PreparedCase, build: Build, o: SimulateOptions & { hostWrite: boolean }): Promise<SimOutcome> {
+  const sim = simulator(build.sim);
+  const problems: Problem[] = [];
+  const mismatches: Mismatch[] = [];
+  const runs: SimOutcome['runs'] = [];
+  let mismatchCount = 0;
+  let checked = 0;
+  let actualCycles = 0;
+  let simCycles = 0;
+  let runSeconds = 0;
+  let waveFile: string | undefined;
+  for (const pj of prep.jobs) {
+    if (o.jobs && !o.jobs.includes(pj.index)) continue;
+    const cwd = join(pj.dir, build.sim);
+    rmSync(cwd, { recursive: true, force: true });
+    mkdirSync(cwd, { recursive: true });
+    symlinkSync('../mem', join(cwd, 'mem'));
+    writeFileSync(join(cwd, 'job.txt'), readFileSync(join(pj.dir, 'job.txt')));
+    const limit = watchdogCycles(pj.cycles.cycles);
+    const plusargs = [`timeout=${limit}`, ...(o.waves ? ['waves'] : [])];
+    const est = estimateSimCycles(prep, pj, o.hostWrite);
+    const result = await sim.run(build, { cwd, plusargs, timeoutMs: o.wallTimeoutMs ?? wallTimeoutMs(build.sim, prep.cfg, est) });
+    runs.push({ job: pj.index, cwd, result });
+    runSeconds += result.seconds;
+    if (o.waves && existsSync(join(cwd, sim.waveFile))) waveFile ??= join(cwd, sim.waveFile);
+    const r = compareJob(prep, pj, cwd, result, limit);
+    problems.push(...r.problems);
+    mismatchCount += r.mismatches.length;
+    mismatches.push(...r.mismatches.slice(0, MAX_MISMATCHES));
+    checked += r.checked;
+    actualCycles += r.cycles;
+    simCycles += r.simCycles;
+  }
+  const expectedCycles = prep.jobs.filter((j) => !o.jobs || o.jobs.includes(j.index)).reduce((a, j) => a + j.cycles.cycles, 0);
+  return {
+    sim: build.sim, ok: problems.length === 0 && mismatchCount === 0, build, checked, mismatches, mismatchCount, problems,
+    expectedCycles, actualCycles, simCycles, runSeconds, runs, waveFile,
+  };
+}
+
+interface JobComparison {
+  problems: Problem[];
+  mismatches: Mismatch[];
+  checked: number;
+  cycles: number;
+  simCycles: number;
+}
+
+/** Parses a job's result.txt and compares it with the model. Exported for unit tests. */
+export function compareJob(prep: PreparedCase, pj: PreparedJob, cwd: string, run: Pick<RunResult, 'exitCode' | 'timedOut' | 'seconds' | 'output'>, limit: number): JobComparison {
+  const problems: Problem[] = [];
+  const mismatches: Mismatch[] = [];
+  const job = pj.index;
+  const expected = pj.cycles.cycles;
+  const resultFile = join(cwd, 'result.txt');
+  const text = existsSync(resultFile) ? readFileSync(resultFile, 'utf8') : '';
+  const lines = text.split('\n');
+  const none = { problems, mismatches, checked: 0, cycles: Number.NaN, simCycles: 0 };
+  const timeout = lines.find((l) => l.startsWith('timeout '));
+  if (timeout) {
+    const [, lim, , busy] = timeout.split(/\s+/);
+    problems.push({ kind: 'timeout-watchdog', job, limit: Number(lim), expected, busy: Number(busy) });
+    return none;
+  }
+  if (run.timedOut) {
+    problems.push({ kind: 'timeout-wall', job, seconds: run.seconds, expected });
+    return none;
+  }
+  if (!lines.includes('end')) {
+    const tail = run.output.trim().split('\n').slice(-6).join('\n');
+    problems.push({ kind: 'crash', job, exitCode: run.exitCode, log: cwd, tail });
+    return none;
+  }
+  const actual = new Map<string, string>();
+  let cycles = Number.NaN;
+  let busy = Number.NaN;
+  let simCycles = 0;
+  for (const line of lines) {
+    const f = line.split(' ');
+    switch (f[0]) {
+      case 'o': actual.set(`${f[1]},${f[2]},${f[3]}`, f[4]); break;
+      case 'cycles': cycles = Number(f[1]); break;
+      case 'tb_busy': busy = Number(f[1]); break;
+      case 'sim_cycles': simCycles = Number(f[1]); break;
+      case 'csr': problems.push({ kind: 'csr', job, addr: Number(f[1]), wrote: Number(f[3]), read: f[5] }); break;
+      case 'status_before':
+        if (!/^[0-9a-f]+$/i.test(f[1]) || (parseInt(f[1], 16) & 1) !== 0) problems.push({ kind: 'status', job, when: 'before start', value: f[1] });
+        break;
+      case 'status_after':
+        if (!/^[0-9a-f]+$/i.test(f[1]) || (parseInt(f[1], 16) & 3) !== 2) problems.push({ kind: 'status', job, when: 'after done', value: f[1] });
+        break;
+    }
+  }
+  if (cycles !== expected) problems.push({ kind: 'cycles', job, expected, actual: cycles });
+  if (busy !== cycles) problems.push({ kind: 'busy-count', job, csr: cycles, busy });
+  const bits = prep.layout.outputBits;
+  const { outW } = pj.job;
+  const T = prep.cfg.tiles;
+  for (const e of pj.outputs) {
+    const raw = actual.get(`${e.tile},${e.addr},${e.pe}`);
+    let value: number | string;
+    if (raw === undefined) value = 'nothing (the testbench did not read it)';
+    else if (!/^[0-9a-f]+$/i.test(raw)) value = `${raw} (X or Z bits)`;
+    else {
+      const u = BigInt(`0x${raw}`);
+      value = Number(u >= 1n << BigInt(bits - 1) ? u - (1n << BigInt(bits)) : u);
+    }
+    if (value !== e.value) {
+      mismatches.push({
+        job, group: pj.job.group, set: e.set, tile: e.tile, localSet: Math.floor(e.set / T), filter: pj.job.filterIds[e.filter], pe: e.pe,
+        window: e.window, ho: Math.floor(e.window / outW), wo: e.window % outW, addr: e.addr, expected: e.value, actual: value,
+      });
+    }
+  }
+  return { problems, mismatches, checked: pj.outputs.length, cycles, simCycles };
+}

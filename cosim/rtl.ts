@@ -1,0 +1,124 @@
+/**
+ * Generated RTL for co-simulation: `sparsetile generate` run once per configuration and generator
+ * version, cached under <cache>/rtl/<config hash>-<generator sources hash>/. Mutants (cli/mutate.ts)
+ * are copies of such a directory with one file edited.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
+import type { ResolvedConfig } from '../spec/config.ts';
+import { SparsetileError } from '../spec/errors.ts';
+import { cacheRoot, REPO_ROOT } from './sim/runner.ts';
+
+export interface RtlDir {
+  readonly dir: string;
+  /** Verilog sources of the design (not the testbench), sorted by name. */
+  readonly sources: string[];
+  /** The generated `<name>.params.ts`. */
+  readonly paramsFile: string;
+  /** Hash of the generator and template sources the RTL came from. */
+  readonly generatorHash: string;
+  readonly cached: boolean;
+}
+
+const GENERATOR_DIRS = ['generators', 'templates'];
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+/** Hash of everything that decides the generated text: generator code, templates, spec/. */
+export function generatorHash(): string {
+  const h = createHash('sha256');
+  for (const d of [...GENERATOR_DIRS, 'spec']) {
+    for (const f of listFiles(join(REPO_ROOT, d))) h.update(`\0${f.slice(REPO_ROOT.length)}\0`).update(readFileSync(f));
+  }
+  return h.digest('hex');
+}
+
+/** Describes an existing RTL directory. */
+export function readRtlDir(dir: string, generatorHashValue = '', cached = true): RtlDir {
+  const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort();
+  const sources = files.filter((f) => /\.s?v$/.test(f) && !f.startsWith('st_tb')).map((f) => join(dir, f));
+  const params = files.filter((f) => f.endsWith('.params.ts'));
+  if (!files.includes('st_top.v') && !files.includes('st_top.sv')) {
+    throw new SparsetileError(`${dir}: has no st_top.v; the generator did not produce the top level that docs/architecture.md section 9 requires.`);
+  }
+  if (params.length !== 1) {
+    throw new SparsetileError(`${dir}: must hold exactly one <name>.params.ts from the generator, found ${params.length} (${params.join(', ') || 'none'}).`);
+  }
+  return { dir, sources, paramsFile: join(dir, params[0]), generatorHash: generatorHashValue, cached };
+}
+
+const generating = new Map<string, Promise<RtlDir>>();
+
+/** Generates (or reuses) the RTL of a configuration; parallel callers in one process share one run. */
+export function ensureRtl(cfg: ResolvedConfig): Promise<RtlDir> {
+  let p = generating.get(cfg.hash);
+  if (!p) {
+    p = generate(cfg);
+    generating.set(cfg.hash, p);
+    p.catch(() => generating.delete(cfg.hash));
+  }
+  return p;
+}
+
+async function generate(cfg: ResolvedConfig): Promise<RtlDir> {
+  const gh = generatorHash();
+  const dir = join(cacheRoot(), 'rtl', `${cfg.name}-${cfg.hash.slice(0, 12)}-${gh.slice(0, 12)}`);
+  if (existsSync(join(dir, 'GEN_OK'))) return readRtlDir(join(dir, 'rtl'), gh, true);
+  const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+  mkdirSync(tmp, { recursive: true });
+  const rtlTmp = join(tmp, 'rtl');
+  // In-process when the generator's bundle module is there (no second Node start-up); the
+  // documented `sparsetile generate --config X --out DIR` otherwise.
+  const bundleModule = join(REPO_ROOT, 'generators', 'bundle.ts');
+  const mod = existsSync(bundleModule) ? ((await import(pathToFileURL(bundleModule).href)) as { writeBundle?: (c: ResolvedConfig, out: string) => Promise<unknown> }) : {};
+  if (typeof mod.writeBundle === 'function') {
+    await mod.writeBundle(cfg, rtlTmp);
+  } else {
+    const cfgFile = join(tmp, `${cfg.name}.json`);
+    writeFileSync(cfgFile, `${JSON.stringify(cfg.input, null, 2)}\n`);
+    const r = await execa('node', [join(REPO_ROOT, 'bin', 'sparsetile.mjs'), 'generate', '--config', cfgFile, '--out', rtlTmp], {
+      reject: false, all: true, cwd: REPO_ROOT,
+    });
+    if (r.exitCode !== 0) {
+      rmSync(tmp, { recursive: true, force: true });
+      const unknown = /unknown command 'generate'/.test(String(r.all));
+      throw new SparsetileError(
+        unknown
+          ? 'The RTL generator is not available in this build: `sparsetile generate` does not exist yet, so there is nothing to co-simulate.'
+          : `sparsetile generate --config ${cfg.name} failed (exit status ${r.exitCode}):\n${String(r.all).trim()}`,
+      );
+    }
+  }
+  try {
+    readRtlDir(rtlTmp, gh, false);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  writeFileSync(join(tmp, 'GEN_OK'), `${gh}\n`);
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return readRtlDir(join(dir, 'rtl'), gh, false);
+}
+
+/** Copies an RTL directory, e.g. to mutate it. */
+export function copyRtl(rtl: RtlDir, dest: string): RtlDir {
+  rmSync(dest, { recursive: true, force: true });
+  cpSync(rtl.dir, dest, { recursive: true });
+  return readRtlDir(dest, rtl.generatorHash, false);
+}

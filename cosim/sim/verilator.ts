@@ -1,0 +1,37 @@
+/** Verilator 5: the SystemVerilog testbench compiled with --binary --timing, no C++ harness. */
+import { join } from 'node:path';
+import { type Build, type BuildSpec, type RunSpec, Simulator } from './runner.ts';
+
+const BASE_FLAGS = [
+  '--binary', // the testbench brings its own initial blocks; Verilator writes main()
+  '--timing', // the testbench uses delays (#5) and event controls (@, wait)
+  '--timescale', '1ns/1ps', // the generated RTL has no `timescale; give every module the same one
+  '-Wno-fatal', // lint warnings are the generator tests' business; keep them in build.log
+  '-Wno-WIDTH', // the testbench truncates int loop counters into index ports on purpose
+  '-j', '2', // parallel C++ compile on this 2-core class of machine
+];
+
+export class Verilator extends Simulator {
+  readonly name = 'verilator' as const;
+  protected readonly tool: string = 'verilator';
+  protected readonly versionArgs = ['--version'];
+  readonly waveFile = 'waves.fst';
+  readonly tracingNeedsRebuild = true;
+
+  protected flags(trace: boolean): readonly string[] {
+    // --trace-fst lets +waves dump an FST, but roughly triples the compile time: only on request.
+    return trace ? [...BASE_FLAGS, '--trace-fst'] : BASE_FLAGS;
+  }
+
+  protected buildCommands(spec: BuildSpec, _dir: string, sources: readonly string[]) {
+    return [{ file: 'verilator', args: [...this.flags(Boolean(spec.trace)), '--top-module', spec.top, '-Mdir', 'obj', '-o', 'Vsim', ...sources] }];
+  }
+
+  protected executableIn(dir: string): string {
+    return join(dir, 'obj', 'Vsim');
+  }
+
+  runCommand(build: Build, spec: RunSpec) {
+    return { file: build.executable, args: spec.plusargs.map((p) => `+${p}`) };
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The regression matrix: configurations x workloads x simulators. Workload shapes are derived from
+ * the configuration (N, K, T, widths) so that every workload exercises the same corner on every
+ * configuration and fits its memories.
+ */
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type ResolvedConfig } from '../spec/config.ts';
+import { randomLayer } from '../model/layer-io.ts';
+import { mulberry32 } from '../model/random.ts';
+import type { LayerData, SchedulerName } from '../model/types.ts';
+import type { SimName } from './sim/index.ts';
+
+export const SUITES = ['quick', 'full'] as const;
+export type SuiteName = (typeof SUITES)[number];
+
+export interface Workload {
+  readonly name: string;
+  readonly what: string;
+  readonly scheduler: SchedulerName;
+  readonly hostWrite?: boolean;
+  /** Builds the layer; `seed` comes from --seed mixed with the case id. */
+  make(cfg: ResolvedConfig, seed: number): LayerData;
+}
+
+export interface RegressCase {
+  /** "<config>/<workload>/<sim>": unique, stable, and the sort key of sharding. */
+  readonly id: string;
+  readonly configRef: string;
+  readonly workload: Workload;
+  readonly sim: SimName;
+  readonly seed: number;
+}
+
+/** Regression-only configurations live next to this file. */
+export const REGRESS_CONFIG_DIR = fileURLToPath(new URL('./configs/', import.meta.url));
+const configRef = (name: string): string => (['mini', 'mini-dense'].includes(name) ? `${REGRESS_CONFIG_DIR}${name}.json` : name);
+
+const lo = (bits: number) => -(2 ** (bits - 1));
+const hi = (bits: number) => 2 ** (bits - 1) - 1;
+
+function withValues(layer: LayerData, weight: (i: number) => number, act: (i: number) => number): LayerData {
+  return { spec: layer.spec, weights: layer.weights.map((_, i) => weight(i)), acts: layer.acts.map((_, i) => act(i)) };
+}
+
+/** F = K*T + 1 filters: T+1 sets (a tile with two local sets) and a ragged last set. */
+const ragged = (c: ResolvedConfig) => c.filtersPerTile * c.tiles + 1;
+/** C = N + 1 channels: not a multiple of N (two channel groups, the second mostly padding). */
+const oddC = (c: ResolvedConfig) => c.lanes + 1;
+
+const random = (name: string, sparsity: number, what: string, scheduler: SchedulerName = 'heuristic', hostWrite = false): Workload => ({
+  name, what, scheduler, hostWrite,
+  make: (c, seed) => randomLayer([ragged(c), oddC(c), 3, 3], sparsity, seed, c, { inputSize: [5, 5] }),
+});
+
+export const WORKLOADS: readonly Workload[] = [
+  random('rand-s0', 0, 'random 3x3 conv, no zero weights (fully dense)'),
+  random('rand-s50', 0.5, 'random 3x3 conv, 50% zero weights'),
+  random('rand-s80', 0.8, 'random 3x3 conv, 80% zero weights'),
+  random('rand-s95', 0.95, 'random 3x3 conv, 95% zero weights'),
+  {
+    name: 'rand-mid', what: 'random 3x3 conv, 50% zeros, magnitudes chosen so outputs land mid-range (neither 0 after ReLU nor saturated)', scheduler: 'heuristic',
+    make: (c, seed) => {
+      const base = randomLayer([ragged(c), oddC(c), 3, 3], 0.5, seed, c, { inputSize: [5, 5] });
+      // |acc| of a random walk of n products of values uniform in [-m, m] is about sqrt(n) m^2 / 3;
+      // aim it at a quarter of the output stage's range before the shift.
+      const target = 2 ** (c.output.shift + c.output.bits - 2);
+      const n = (oddC(c) * 9) / 2;
+      const m = Math.sqrt((3 * target) / Math.sqrt(n));
+      const rng = mulberry32(seed ^ 0x3c3c);
+      const draw = (bits: number) => {
+        const k = Math.max(1, Math.min(hi(bits), Math.round(m)));
+        return Math.floor(rng.next() * (2 * k + 1)) - k;
+      };
+      return withValues(base, (i) => (base.weights[i] === 0 ? 0 : draw(c.weightBits) || 1), () => draw(c.activationBits));
+    },
+  },
+  random('greedy-s70', 0.7, 'random 3x3 conv, 70% zeros, greedy scheduler', 'greedy'),
+  random('dense-sched', 0.5, 'random 3x3 conv, 50% zeros, dense schedule (no skipping, no promotion)', 'dense'),
+  random('host-write', 0.6, 'random 3x3 conv, 60% zeros, memories loaded through the host write ports', 'heuristic', true),
+  {
+    name: 'zeros', what: 'all-zero weights: every set is one empty hardware row', scheduler: 'heuristic',
+    make: (c, seed) => randomLayer([ragged(c), oddC(c), 3, 3], 1, seed, c, { inputSize: [5, 5] }),
+  },
+  {
+    name: 'single-step', what: 'S = 1: a 1x1 kernel over at most N channels', scheduler: 'heuristic',
+    make: (c, seed) => randomLayer([c.filtersPerTile, Math.max(1, c.lanes - 1), 1, 1], 0.3, seed, c, { inputSize: [3, 4] }),
+  },
+  {
+    name: 'k-ragged', what: 'F = 2K+1: the last set has one filter, the others unused PEs', scheduler: 'heuristic',
+    make: (c, seed) => randomLayer([2 * c.filtersPerTile + 1, c.lanes, 2, 2], 0.6, seed, c, { inputSize: [4, 4] }),
+  },
+  {
+    name: 'strided', what: 'stride 2, padding 1, dilation 2 over a 7x6 image', scheduler: 'heuristic',
+    make: (c, seed) => randomLayer([c.filtersPerTile + 1, oddC(c), 3, 3], 0.5, seed, c, { inputSize: [7, 6], stride: 2, pad: 1, dilation: 2 }),
+  },
+  {
+    name: 'grouped', what: 'grouped convolution, 3 groups: one job per group', scheduler: 'heuristic',
+    make: (c, seed) => randomLayer([3 * c.filtersPerTile, Math.max(1, c.lanes - 1), 2, 2], 0.5, seed, c, { groups: 3, inputSize: [4, 4] }),
+  },
+  {
+    name: 'fc', what: 'fully connected layer', scheduler: 'heuristic',
+    make: (c, seed) => randomLayer([ragged(c), 3 * c.lanes + 1], 0.6, seed, c),
+  },
+  {
+    name: 'extreme', what: 'weights and activations at their most negative and most positive values: output saturation (or wrap)', scheduler: 'heuristic',
+    make: (c, seed) => {
+      const base = randomLayer([ragged(c), oddC(c), 3, 3], 0.3, seed, c, { inputSize: [5, 5] });
+      const rng = mulberry32(seed ^ 0x5a5a);
+      const pick = (bits: number) => [lo(bits), hi(bits), lo(bits), -1, 1][Math.floor(rng.next() * 5)];
+      return withValues(base, (i) => (base.weights[i] === 0 ? 0 : pick(c.weightBits)), () => pick(c.activationBits));
+    },
+  },
+  {
+    name: 'acc-wrap', what: 'a fully connected layer long enough that the accumulator wraps (min x min products, and max x min)', scheduler: 'heuristic',
+    make: (c, seed) => {
+      // Steps needed for |sum| to pass 2^(accumulatorBits-1) with every product at its largest.
+      const maxRow = c.lanes * 2 ** (c.weightBits - 1) * 2 ** (c.activationBits - 1);
+      const S = Math.ceil(2 ** (c.accumulatorBits - 1) / maxRow) + 2;
+      const F = c.filtersPerTile * c.tiles;
+      const base = randomLayer([F, S * c.lanes], 0, seed, c);
+      const C = S * c.lanes;
+      return withValues(base, (i) => (Math.floor(i / C) % 2 === 0 ? lo(c.weightBits) : hi(c.weightBits)), () => lo(c.activationBits));
+    },
+  },
+];
+
+interface SuiteEntry {
+  readonly config: string;
+  readonly sims: readonly SimName[];
+  /** Workload names, or all. */
+  readonly workloads?: readonly string[];
+}
+
+const QUICK: readonly SuiteEntry[] = [
+  { config: 'tiny', sims: ['verilator', 'icarus'] },
+  { config: 'mini', sims: ['verilator', 'icarus'] },
+  { config: 'mini-dense', sims: ['icarus'], workloads: ['rand-s0', 'rand-s80', 'zeros', 'single-step', 'fc', 'acc-wrap', 'extreme', 'host-write'] },
+];
+
+const SUITE_ENTRIES: Record<SuiteName, readonly SuiteEntry[]> = {
+  quick: QUICK,
+  full: [
+  ...QUICK,
+  { config: 'mini-dense', sims: ['verilator'] },
+  { config: 'paper', sims: ['verilator'] },
+  { config: 't-3-4', sims: ['verilator'], workloads: ['rand-s80', 'rand-s95', 'strided', 'extreme'] },
+  { config: 'dense', sims: ['verilator'], workloads: ['rand-s50', 'fc', 'extreme'] },
+  ],
+};
+
+/** A stable 32-bit hash of a string (FNV-1a), to give every case its own seed. */
+export function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The cases of a suite, sorted by id. */
+export function suiteCases(suite: SuiteName, seed: number, only?: { configs?: readonly string[] }): RegressCase[] {
+  const cases: RegressCase[] = [];
+  for (const e of SUITE_ENTRIES[suite]) {
+    if (only?.configs && !only.configs.includes(e.config)) continue;
+    for (const w of WORKLOADS) {
+      if (e.workloads && !e.workloads.includes(w.name)) continue;
+      for (const sim of e.sims) {
+        const id = `${e.config}/${w.name}/${sim}`;
+        // Both simulators of one config and workload see the same layer.
+        cases.push({ id, configRef: configRef(e.config), workload: w, sim, seed: (hash32(`${e.config}/${w.name}`) ^ seed) >>> 0 });
+      }
+    }
+  }
+  const seen = new Set<string>();
+  return cases.filter((c) => !seen.has(c.id) && seen.add(c.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Deterministic sharding: case i (in id order) goes to shard i mod n. `shard` is 1-based. */
+export function shardCases<T>(cases: readonly T[], shard: number, of: number): T[] {
+  return cases.filter((_, i) => i % of === shard - 1);
+}
+
+const configCache = new Map<string, ResolvedConfig>();
+export function caseConfig(c: RegressCase): ResolvedConfig {
+  let cfg = configCache.get(c.configRef);
+  if (!cfg) {
+    cfg = loadConfig(c.configRef);
+    configCache.set(c.configRef, cfg);
+  }
+  return cfg;
+}

@@ -1,0 +1,34 @@
+/**
+ * Limits of the generated hardware beyond what resolveConfig() already rejects. A configuration that
+ * passes resolveConfig() but breaks one of these cannot be built as RTL; the message says why and
+ * what to change.
+ */
+import type { ResolvedConfig } from '../spec/config.ts';
+import { SparsetileError } from '../spec/errors.ts';
+
+/** Widest memory word (one bank read, one host write) the generator builds. */
+export const MAX_WORD_BITS = 1024;
+
+export function checkBuildable(cfg: ResolvedConfig, source = `configuration "${cfg.name}"`): void {
+  if (cfg.weightBankWidth > MAX_WORD_BITS) {
+    throw new SparsetileError(
+      `${source}: the weight memory's bank word would be ${cfg.weightBankWidth} bits (lanes ${cfg.lanes} x slot ${cfg.slotBits} bits with "per-pe" banking), but the generator builds memory words of at most ${MAX_WORD_BITS} bits, the width of one host write. Use "memory.weightBanking": "per-lane", or fewer lanes or narrower weights.`,
+    );
+  }
+  if (cfg.activationBankWidth > MAX_WORD_BITS) {
+    throw new SparsetileError(
+      `${source}: the activation bank word would be ${cfg.activationBankWidth} bits (lanes ${cfg.lanes} x ${cfg.activationBits} bits), but the generator builds memory words of at most ${MAX_WORD_BITS} bits. Use fewer lanes or narrower activations.`,
+    );
+  }
+  if (cfg.outputWordBits > MAX_WORD_BITS) {
+    throw new SparsetileError(
+      `${source}: the output memory word would be ${cfg.outputWordBits} bits (filtersPerTile ${cfg.filtersPerTile} x output.bits ${cfg.output.bits}), but the generator builds memory words of at most ${MAX_WORD_BITS} bits. Use fewer filters per tile or narrower outputs.`,
+    );
+  }
+  const structural = 4 + cfg.adderTreeStages;
+  if (cfg.pipelineLatency !== structural) {
+    throw new Error(
+      `internal: spec/config.ts pipelineLatency is ${cfg.pipelineLatency} but the generated pipeline is ${structural} cycles deep (product register, ${cfg.adderTreeStages} tree stage(s), accumulator, output register, output write); keep them equal`,
+    );
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Filter shuffling (`--shuffle`): assigning a job's filters to sets and PEs. The K PEs of a set are
+ * synchronized, so a set runs as many rows as its "hardest" filter needs; a step is skipped only
+ * when all K filters are empty there. Mixing a dense filter with sparse ones wastes the sparse
+ * filters' lanes. So filters are grouped with similar ones:
+ *
+ *  1. sort filters by non-zero count (descending; ties by index) and deal them into sets of K in
+ *     that order, so each set holds filters of similar work (sum over sets of the max work is
+ *     minimal for a sort-then-chunk split);
+ *  2. optional refinement (`refine` > 0): random swaps of two filters between two sets, kept when
+ *     the two sets' total `heuristic` rows drop (deterministic PRNG, seeded);
+ *  3. sets are ordered for the tiles: set s runs on tile s mod T, so the sets (by heuristic rows)
+ *     are dealt to tiles in a snake order that balances the tiles' row sums.
+ *
+ * Two call forms (the same function):
+ *  - shuffleFilters(weights [F][S][N], F, S, N, K, opts?): sets of job-local filter indices in PE
+ *    order, each of length <= K (no padding);
+ *  - shuffleFilters(job, cfg, { seed, scheduler }): the FilterShuffler of model/types.ts that
+ *    model/schedule.ts calls; every set has exactly K entries, -1 for an unused PE.
+ */
+import type { ResolvedConfig } from '../spec/config.ts';
+import { heuristic } from './schedulers/heuristic.ts';
+import type { SchedulerName, SetWeights } from './types.ts';
+
+export interface ShuffleOptions {
+  /** Random filter swaps tried between sets, as a multiple of the number of sets (default 0). */
+  readonly refine?: number;
+  /** Tiles T: sets are ordered so that tile s mod T's sets balance (default 1: no reordering). */
+  readonly tiles?: number;
+  /** Offsets and lookahead used to score sets with `heuristic` (default trident 2/5, h = 2). */
+  readonly offsets?: readonly (readonly [number, number])[];
+  readonly lookahead?: number;
+  readonly seed?: number;
+}
+
+const TRIDENT_2_5: readonly (readonly [number, number])[] = [[0, 0], [1, -1], [1, 0], [1, 1], [1, 3], [2, -2], [2, 0], [2, 2]];
+
+interface JobLike {
+  readonly filterIds: readonly number[];
+  readonly S: number;
+  readonly N: number;
+  readonly weights: Int32Array;
+}
+
+export function shuffleFilters(weights: Int32Array, F: number, S: number, N: number, K: number, opts?: ShuffleOptions): number[][];
+export function shuffleFilters(job: JobLike, cfg: ResolvedConfig, opts: { readonly seed: number; readonly scheduler: SchedulerName }): number[][];
+export function shuffleFilters(a: Int32Array | JobLike, b: number | ResolvedConfig, ...rest: unknown[]): number[][] {
+  if (a instanceof Int32Array) {
+    const [S, N, K, opts] = rest as [number, number, number, ShuffleOptions | undefined];
+    return assignFilters(a, b as number, S, N, K, opts ?? {});
+  }
+  const job = a;
+  const cfg = b as ResolvedConfig;
+  const o = (rest[0] ?? { seed: 0 }) as { seed?: number };
+  const K = cfg.filtersPerTile;
+  const sets = assignFilters(job.weights, job.filterIds.length, job.S, job.N, K, {
+    tiles: cfg.tiles,
+    offsets: cfg.offsets,
+    lookahead: cfg.lookahead,
+    seed: o.seed ?? 0,
+  });
+  return sets.map((s) => [...s, ...new Array<number>(K - s.length).fill(-1)]);
+}
+
+function prng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (x + 0x6d2b79f5) >>> 0;
+    let t = x;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function assignFilters(weights: Int32Array, F: number, S: number, N: number, K: number, opts: ShuffleOptions): number[][] {
+  if (!Number.isInteger(K) || K < 1) throw new Error(`shuffleFilters: K must be a positive integer, got ${K}`);
+  if (weights.length < F * S * N) throw new Error(`shuffleFilters: weights has ${weights.length} entries, expected F*S*N = ${F * S * N}`);
+  const block = S * N;
+  const nnz = new Int32Array(F);
+  for (let f = 0; f < F; f++) {
+    let n = 0;
+    for (let i = f * block, e = i + block; i < e; i++) if (weights[i] !== 0) n++;
+    nnz[f] = n;
+  }
+  const order = Array.from({ length: F }, (_, f) => f).sort((x, y) => nnz[y] - nnz[x] || x - y);
+  const sets: number[][] = [];
+  for (let i = 0; i < F; i += K) sets.push(order.slice(i, i + K));
+
+  const offsets = opts.offsets ?? TRIDENT_2_5;
+  const h = opts.lookahead ?? Math.max(...offsets.map(([x]) => x));
+  const rowsOf = (filters: readonly number[]): number => {
+    const set: SetWeights = { K: filters.length, S, N, weights: new Int32Array(filters.length * block) };
+    filters.forEach((f, k) => (set.weights as Int32Array).set(weights.subarray(f * block, (f + 1) * block), k * block));
+    return Math.max(1, heuristic(set, offsets, h).length);
+  };
+
+  const refine = opts.refine ?? 0;
+  const T = opts.tiles ?? 1;
+  if (sets.length <= 1 || (refine <= 0 && T <= 1)) return sets;
+  const cost = sets.map(rowsOf);
+  if (refine > 0) {
+    const rand = prng(opts.seed ?? 0);
+    const tries = Math.round(refine * sets.length);
+    for (let i = 0; i < tries; i++) {
+      const s1 = Math.floor(rand() * sets.length);
+      const s2 = Math.floor(rand() * sets.length);
+      if (s1 === s2) continue;
+      const i1 = Math.floor(rand() * sets[s1].length);
+      const i2 = Math.floor(rand() * sets[s2].length);
+      const a = sets[s1].slice();
+      const b = sets[s2].slice();
+      [a[i1], b[i2]] = [b[i2], a[i1]];
+      const ca = rowsOf(a);
+      const cb = rowsOf(b);
+      if (ca + cb < cost[s1] + cost[s2]) {
+        sets[s1] = a;
+        sets[s2] = b;
+        cost[s1] = ca;
+        cost[s2] = cb;
+      }
+    }
+  }
+  if (T <= 1) return sets;
+  // snake order: round j deals the next T heaviest sets to tiles 0..T-1 (even j) or T-1..0 (odd j)
+  const byCost = sets.map((_, s) => s).sort((x, y) => cost[y] - cost[x] || x - y);
+  const out: number[][] = new Array(sets.length);
+  const rounds = Math.ceil(sets.length / T);
+  let next = 0;
+  for (let j = 0; j < rounds; j++) {
+    const inRound = Math.min(T, sets.length - j * T);
+    for (let i = 0; i < inRound; i++) {
+      const tile = j % 2 === 0 ? i : inRound - 1 - i;
+      out[j * T + tile] = sets[byCost[next++]];
+    }
+  }
+  return out;
+}
+
+export default shuffleFilters;

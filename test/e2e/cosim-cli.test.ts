@@ -1,0 +1,64 @@
+/**
+ * `sparsetile cosim` as a user runs it: a pass through the host write ports, a mismatch report on
+ * a faulty RTL (sentences, replay command, waveform), a hang stopped by the watchdog, bad input.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../spec/config.ts';
+import { copyRtl, ensureRtl } from '../../cosim/rtl.ts';
+import { applyMutant, MUTANTS } from '../../cosim/mutants.ts';
+import { runCli } from '../support/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'st-cosim-cli-'));
+const layer = ['--random', '--shape', '5,5,3,3', '--sparsity', '0.5', '--seed', '9'];
+let faulty = '';
+let hanging = '';
+
+beforeAll(async () => {
+  const base = await ensureRtl(loadConfig('tiny'));
+  faulty = copyRtl(base, join(dir, 'faulty')).dir;
+  applyMutant(faulty, MUTANTS.find((m) => m.id === 'no-saturate')!);
+  hanging = copyRtl(base, join(dir, 'hanging')).dir;
+  // done_o never rises: the drain counter never reaches its end.
+  const csr = join(hanging, 'st_csr.v');
+  const text = readFileSync(csr, 'utf8');
+  expect(text.match(/if \(drain_q == ONE_L\) begin/g)).toHaveLength(1);
+  writeFileSync(csr, text.replace('if (drain_q == ONE_L) begin', "if (1'b0) begin"));
+});
+
+describe('sparsetile cosim', () => {
+  it('passes on tiny in Icarus with memories loaded through the host write ports', async () => {
+    const r = await runCli(['cosim', '--config', 'tiny', '--sim', 'icarus', '--host-write', ...layer, '--out', join(dir, 'host')]);
+    expect(r.exitCode, String(r.all)).toBe(0);
+    expect(String(r.stdout)).toMatch(/^PASS icarus: 581 cycles \(model 581, cycle-exact\), 180 outputs bit-exact, wall [\d.]+ s, [\d.]+k? simulated cycles\/s/);
+    // The host-write testbench wrote every weight row and activation word through the ports.
+    expect(readFileSync(join(dir, 'host', 'job0', 'job.txt'), 'utf8').split('\n').slice(0, 2)).toEqual(['36', '7']);
+  });
+
+  it('reports a faulty RTL in sentences, with the replay command and a waveform, and exits 1', async () => {
+    const out = join(dir, 'faulty-case');
+    const r = await runCli(['cosim', '--config', 'tiny', '--sim', 'icarus', ...layer, '--rtl', faulty, '--out', out]);
+    expect(r.exitCode).toBe(1);
+    const text = String(r.stdout);
+    expect(text).toMatch(/^FAIL icarus: \d+ of 180 outputs differ; cycles: model 581, RTL 581\.$/m);
+    expect(text).toMatch(/^ {2}Set \d+ \(tile \d, local set \d\), filter \d+ on PE \d, output position \(\d, \d\) = window \d+ at output address \d+: the model expects 127, the RTL wrote -?\d+\.$/m);
+    expect(text).toContain(`Replay: npx sparsetile cosim --config tiny --sim icarus --random --shape 5,5,3,3 --sparsity 0.5 --seed 9 --scheduler heuristic --rtl ${faulty} --out ${out} --waves`);
+    const wave = /waveform: (\S+)/.exec(text)?.[1];
+    expect(wave).toBe(join(out, 'job0', 'icarus', 'waves.vcd'));
+    expect(existsSync(wave!)).toBe(true);
+  });
+
+  it('stops a hung RTL with the watchdog derived from the predicted cycles', async () => {
+    const r = await runCli(['cosim', '--config', 'tiny', '--sim', 'icarus', ...layer, '--rtl', hanging, '--out', join(dir, 'hang')]);
+    expect(r.exitCode).toBe(1);
+    expect(String(r.stdout)).toContain('icarus: job 0 hung: done_o did not rise within 2162 cycles after start_i (the model predicts 581 cycles; busy_o was high for');
+  });
+
+  it('asks for a layer when none is given (exit 2, one paragraph)', async () => {
+    const r = await runCli(['cosim', '--config', 'tiny', '--sim', 'icarus']);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr)).toBe('error: Say which layer to run: --weights w.npy --acts a.npy, or --random --shape K,C,R,S --sparsity s --seed n.');
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Every named configuration: Verilator lint with -Wall and Icarus compilation (make test); Yosys
+ * synthesis of the large ones in the slow tier (SPARSETILE_SLOW=1). Also the `generate` command
+ * itself: byte-identical output, atomic replacement, and a clear error for an unbuildable config.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, namedConfigs } from '../../spec/config.ts';
+import { generateRtl } from '../../generators/rtl.ts';
+import { synthesizeArea } from '../../generators/synth.ts';
+import { runCli } from '../support/cli.ts';
+import { SLOW } from '../support/seed.ts';
+import { icarusCompile, lint, runIcarus, writeDirectedJob } from './rtl-support.ts';
+
+function generateInto(name: string): { dir: string; files: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), `st-rtl-${name}-`));
+  const rtl = generateRtl(loadConfig(name));
+  for (const f of rtl) writeFileSync(join(dir, f.path), f.text);
+  return { dir, files: rtl.map((f) => f.path) };
+}
+
+describe.each(namedConfigs())('named configuration %s', (name) => {
+  it('lints clean and compiles with Icarus', async () => {
+    const { dir, files } = generateInto(name);
+    expect(await lint(dir, files)).toBe('');
+    expect(await icarusCompile(dir, files, ['-s', 'st_top'])).toBe('');
+  });
+
+  it.runIf(SLOW)('runs a directed job in Icarus (slow tier)', async () => {
+    const { dir, files } = generateInto(name);
+    const cfg = loadConfig(name);
+    const want = writeDirectedJob(cfg, join(dir, 'job'), { filters: 2 * cfg.filtersPerTile * cfg.tiles - 3, steps: 9, windows: 2, density: 0.3 }, 7);
+    const got = await runIcarus(dir, files, join(dir, 'job'));
+    expect(got.cycles).toBe(want.expectedCycles);
+    expect(got.outputs).toEqual(want.expected);
+  }, 600_000);
+
+  it.runIf(SLOW && name !== 'tiny')('synthesizes with yosys (slow tier)', async () => {
+    const { dir, files } = generateInto(name);
+    const area = await synthesizeArea(dir, files, loadConfig(name));
+    expect(area.logicTransistors).toBeGreaterThan(0);
+  }, 1_800_000);
+});
+
+describe('sparsetile generate', () => {
+  it('writes the whole directory, byte-identical on a second run', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'st-generate-'));
+    const out = join(base, 'tiny');
+    const r1 = await runCli(['generate', '--config', 'tiny', '--out', out]);
+    expect(r1.exitCode, String(r1.all)).toBe(0);
+    expect(String(r1.stdout)).toMatch(/: 17 files for "tiny" .* 12 modules .* pipeline latency 5 cycles/);
+    const names = readdirSync(out).sort();
+    expect(names).toEqual(
+      [
+        'manifest.json', 'st_act_buffer.v', 'st_act_mem.v', 'st_adder_tree.v', 'st_controller.v', 'st_csr.v', 'st_interconnect.v',
+        'st_output_stage.v', 'st_pe.v', 'st_sram.v', 'st_tile.v', 'st_top.v', 'st_weight_mem.v', 'tiny.core', 'tiny.f',
+        'tiny.params.ts', 'tiny_params.h',
+      ],
+    );
+    const first = names.map((n) => readFileSync(join(out, n), 'utf8'));
+    writeFileSync(join(out, 'stale.txt'), 'left from an earlier run');
+    const r2 = await runCli(['generate', '--config', 'tiny', '--out', out]);
+    expect(r2.exitCode, String(r2.all)).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(names);
+    expect(names.map((n) => readFileSync(join(out, n), 'utf8'))).toEqual(first);
+    expect(readdirSync(base)).toEqual(['tiny']);
+  });
+
+  it('the filelist and the FuseSoC core list the modules in dependency order', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'st-generate-')), 'dense');
+    expect((await runCli(['generate', '--config', 'dense', '--out', out])).exitCode).toBe(0);
+    const f = readFileSync(join(out, 'dense.f'), 'utf8').trim().split('\n');
+    expect(f[0]).toBe('st_sram.v');
+    expect(f[f.length - 1]).toBe('st_top.v');
+    expect(f).not.toContain('st_interconnect.v');
+    const core = readFileSync(join(out, 'dense.core'), 'utf8');
+    expect(core).toMatch(/^CAPI=2:\n/);
+    expect(core).toContain('name: sparsetile:rtl:dense:');
+    for (const target of ['lint:', 'icarus:', 'verilator:']) expect(core).toContain(`\n  ${target}\n`);
+    // the filelist works as a Verilator -F file
+    expect(await lint(out, ['-F', 'dense.f'])).toBe('');
+  });
+
+  it('refuses a configuration the hardware cannot build: one paragraph, exit status 2, nothing written', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'st-generate-'));
+    const cfgFile = join(base, 'wide.json');
+    const input = { ...loadConfig('paper').input, name: 'wide', filtersPerTile: 64, output: { relu: true, shift: 8, bits: 32, saturate: true } };
+    writeFileSync(cfgFile, JSON.stringify(input));
+    const r = await runCli(['generate', '--config', cfgFile, '--out', join(base, 'out')]);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr)).toMatch(/^error: configuration "wide": the output memory word would be 2048 bits .* Use fewer filters per tile or narrower outputs\.$/);
+    expect(readdirSync(base)).toEqual(['wide.json']);
+  });
+});
+
+describe('generated TypeScript header', () => {
+  it.each(namedConfigs())('%s.params.ts is accepted by the co-simulation packer (spec/encoding.ts)', async (name) => {
+    const { loadParamsLayout } = await import('../../spec/encoding.ts');
+    const { writeBundle } = await import('../../generators/bundle.ts');
+    const out = join(mkdtempSync(join(tmpdir(), 'st-params-')), name);
+    await writeBundle(loadConfig(name), out);
+    const layout = await loadParamsLayout(join(out, `${name}.params.ts`), loadConfig(name));
+    expect(layout.lanes).toBe(loadConfig(name).lanes);
+  });
+});

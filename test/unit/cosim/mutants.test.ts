@@ -1,0 +1,42 @@
+/** Every mutant's pattern matches exactly once in the generated tiny RTL, and changes it. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../spec/config.ts';
+import { generateRtl } from '../../../generators/rtl.ts';
+import { applyMutant, MUTANTS } from '../../../cosim/mutants.ts';
+
+const files = generateRtl(loadConfig('tiny'));
+
+function freshDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'st-mut-'));
+  for (const f of files) writeFileSync(join(dir, f.path), f.text);
+  return dir;
+}
+
+describe('mutants', () => {
+  it('there are at least 8 distinct ones', () => {
+    expect(MUTANTS.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(MUTANTS.map((m) => m.id)).size).toBe(MUTANTS.length);
+  });
+
+  it.each(MUTANTS.map((m) => [m.id, m] as const))('%s applies to the tiny RTL exactly once', (_id, m) => {
+    const dir = freshDir();
+    const before = readFileSync(join(dir, m.file), 'utf8');
+    applyMutant(dir, m);
+    const after = readFileSync(join(dir, m.file), 'utf8');
+    expect(after).not.toBe(before);
+    // One edited region: the texts differ on few lines.
+    const a = before.split('\n');
+    const b = after.split('\n');
+    expect(a.length).toBe(b.length);
+    expect(a.filter((l, i) => l !== b[i]).length).toBeLessThanOrEqual(2);
+  });
+
+  it('refuses a pattern that no longer matches, naming the mutant and the fault', () => {
+    const dir = freshDir();
+    const m = { ...MUTANTS[0], find: /no such text/ };
+    expect(() => applyMutant(dir, m)).toThrow(/^Mutant "mux-swap" expects its pattern \/no such text\/ to match exactly once in st_interconnect\.v, but it matches 0 times\./);
+  });
+});

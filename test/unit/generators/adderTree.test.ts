@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, resolveConfig } from '../../../spec/config.ts';
+import { adderTreeView, registerPositions } from '../../../generators/adderTree.ts';
+
+const tiny = loadConfig('tiny');
+const withLanes = (lanes: number, stages: number) =>
+  resolveConfig({ ...tiny.input, lanes, adderTreeStages: stages, accumulatorBits: 32, pattern: { shape: 'trident', lookahead: 2, lookaside: 0 } });
+
+describe('adder tree view model', () => {
+  it('register positions split the levels plus the accumulator add evenly', () => {
+    expect(registerPositions(4, 0)).toEqual([]);
+    expect(registerPositions(4, 1)).toEqual([2]);
+    expect(registerPositions(4, 2)).toEqual([1, 3]);
+    expect(registerPositions(4, 4)).toEqual([1, 2, 3, 4]);
+    expect(registerPositions(2, 1)).toEqual([1]);
+    expect(registerPositions(2, 2)).toEqual([1, 2]);
+    // one lane: no adder, the only possible register is on the products
+    expect(registerPositions(0, 1)).toEqual([0]);
+    expect(() => registerPositions(2, 3)).toThrow();
+  });
+
+  it('tiny (N=4, 8x8-bit products, 1 stage): widths 16, 17, 18; register after level 1', () => {
+    const v = adderTreeView(tiny);
+    expect(v.levels.map((l) => [l.index, l.nodes, l.width, l.registered])).toEqual([
+      [0, 4, 16, false],
+      [1, 2, 17, true],
+      [2, 1, 18, false],
+    ]);
+    expect(v.levels[1].adds[1]).toEqual({ lo: 17, expr: '{l0[47], l0[32 +: 16]} + {l0[63], l0[48 +: 16]}' });
+    expect(v.levels[2].adds).toEqual([{ lo: 0, expr: '{l1[16], l1[0 +: 17]} + {l1[33], l1[17 +: 17]}' }]);
+  });
+
+  it('paper (N=16, 32-bit products, 2 stages): registers after levels 1 and 3, sum of 36 bits', () => {
+    const v = adderTreeView(loadConfig('paper'));
+    expect(v.levels.map((l) => [l.nodes, l.width])).toEqual([
+      [16, 32],
+      [8, 33],
+      [4, 34],
+      [2, 35],
+      [1, 36],
+    ]);
+    expect(v.levels.filter((l) => l.registered).map((l) => l.index)).toEqual([1, 3]);
+  });
+
+  it('odd node counts pass the last node through, sign-extended', () => {
+    const v = adderTreeView(withLanes(5, 0));
+    expect(v.levels.map((l) => l.nodes)).toEqual([5, 3, 2, 1]);
+    expect(v.levels[1].adds[2]).toEqual({ lo: 34, expr: '{l0[79], l0[64 +: 16]}' });
+    expect(v.levels[3].width).toBe(v.treeBits);
+  });
+
+  it('one lane: no adder level; with a stage, the products are registered again', () => {
+    const v = adderTreeView(withLanes(1, 1));
+    expect(v.depth).toBe(0);
+    expect(v.levels).toHaveLength(1);
+    expect(v.levels[0].registered).toBe(true);
+  });
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, namedConfigs, resolveConfig } from '../../../spec/config.ts';
+import { SparsetileError } from '../../../spec/errors.ts';
+import { generateRtl, moduleNames } from '../../../generators/rtl.ts';
+import { generateBundle, sortedJson } from '../../../generators/bundle.ts';
+import { cHeader, tsHeader } from '../../../generators/headers.ts';
+import { checkBuildable } from '../../../generators/limits.ts';
+import { render } from '../../../generators/templates.ts';
+import { hostWidths, indexBits } from '../../../generators/widths.ts';
+
+const tools = { verilator: 'v', iverilog: 'i', yosys: 'y' };
+
+describe('RTL generator', () => {
+  it('is byte-identical for identical configurations', () => {
+    for (const name of namedConfigs()) {
+      const a = generateBundle(loadConfig(name), tools);
+      const b = generateBundle(loadConfig(name), tools);
+      expect(a).toEqual(b);
+    }
+  });
+
+  it('names every file after its module, with the st_ prefix, and one module per file', () => {
+    for (const name of namedConfigs()) {
+      for (const f of generateRtl(loadConfig(name))) {
+        const modules = [...f.text.matchAll(/^module (\w+)/gm)].map((m) => m[1]);
+        expect(modules, f.path).toEqual([f.path.replace(/\.v$/, '')]);
+        expect(f.path).toMatch(/^st_\w+\.v$/);
+      }
+    }
+  });
+
+  it('the dense baseline has no interconnect, no buffer rotation and no select storage', () => {
+    const dense = loadConfig('dense');
+    expect(moduleNames(dense)).not.toContain('st_interconnect');
+    expect(moduleNames(dense)).not.toContain('st_act_buffer');
+    const tile = generateRtl(dense).find((f) => f.path === 'st_tile.v')!.text;
+    expect(tile).not.toMatch(/SELECT_BITS|st_interconnect|\bsel\b/);
+    expect(tile).toContain('localparam integer WEIGHT_BANK_WIDTH = 256;');
+  });
+
+  it('uses no Handlebars leftovers and marks derived localparams', () => {
+    for (const f of generateRtl(loadConfig('paper'))) expect(f.text, f.path).not.toMatch(/\{\{/);
+    const top = generateRtl(loadConfig('paper')).find((f) => f.path === 'st_top.v')!.text;
+    expect(top).toContain('do not override');
+    expect(top).toMatch(/input {2}wire \[1-1:0\] {4}om_tile_i|input {2}wire \[2-1:0\] {4}om_tile_i/);
+  });
+
+  it('templates are strict: a missing field throws', () => {
+    expect(() => render('st_csr.v.hbs', { header: '//' })).toThrow(/csrStatus/);
+  });
+
+  it('host widths follow section 9: W(x) = max(1, ceil(log2 x))', () => {
+    expect([1, 2, 3, 4, 5, 16, 17].map(indexBits)).toEqual([1, 1, 2, 2, 3, 4, 5]);
+    const w = hostWidths(loadConfig('tiny'));
+    expect(w).toMatchObject({ tileSelBits: 1, wmBankSelBits: 2, wmWdataBits: 44, amBankSelBits: 2, peSelBits: 1, countBits: 8, strideBits: 9 });
+    expect(hostWidths(loadConfig('dense')).amBankSelBits).toBe(1);
+  });
+
+  it('headers carry the names the co-simulation harness packs with', () => {
+    const ts = tsHeader(loadConfig('paper'));
+    for (const name of [
+      'LANES', 'FILTERS_PER_TILE', 'TILES', 'WEIGHT_BITS', 'ACTIVATION_BITS', 'ACCUMULATOR_BITS', 'OUTPUT_BITS', 'SELECT_BITS',
+      'SLOT_BITS', 'DELTA_BITS', 'CONTROL_BITS', 'WEIGHT_DATA_BANKS', 'WEIGHT_BANK_WIDTH', 'WEIGHT_DEPTH', 'ACTIVATION_BANKS',
+      'ACTIVATION_BANK_WIDTH', 'ACTIVATION_BANK_DEPTH', 'OUTPUT_DEPTH', 'OUTPUT_WORD_BITS', 'PIPELINE_LATENCY', 'OFFSETS',
+      'WEIGHT_BANKING', 'CSR_STATUS', 'CSR_WINDOWS', 'CSR_WIN_STRIDE', 'CSR_CYCLES', 'CSR_TILE_SETS_BASE', 'CONFIG_HASH',
+    ]) {
+      expect(ts, name).toMatch(new RegExp(`^export const ${name} = `, 'm'));
+    }
+    expect(ts).toContain('export const OFFSETS = [[0, 0], [1, -1], [1, 0], [1, 1], [1, 3], [2, -2], [2, 0], [2, 2]] as const;');
+    expect(ts).toContain('export const SELECT_BITS = 3;');
+    const h = cHeader(loadConfig('paper'));
+    expect(h).toContain('#define ST_SLOT_SELECT_SHIFT 16u');
+    expect(h).toContain('#define ST_CTRL_LAST_SHIFT 2u');
+    expect(h).toContain('#define ST_CSR_TILE_SETS_BASE 0x10u');
+    expect(h).toContain('#define ST_OFFSET_ASIDE_INIT { 0, -1, 0, 1, 3, -2, 0, 2 }');
+  });
+
+  it('the manifest has sorted keys, the resolved config, its hash and the tool versions', () => {
+    const cfg = loadConfig('tiny');
+    const files = generateBundle(cfg, tools);
+    const manifest = files[files.length - 1];
+    expect(manifest.path).toBe('manifest.json');
+    const json = JSON.parse(manifest.text);
+    expect(manifest.text).toBe(sortedJson(json));
+    expect(json.configHash).toBe(cfg.hash);
+    expect(json.resolved.pipelineLatency).toBe(cfg.pipelineLatency);
+    expect(json.tools).toEqual(tools);
+    expect(Object.keys(json.files)).toContain('st_top.v');
+    expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(['tiny.f', 'tiny.core', 'tiny_params.h', 'tiny.params.ts']));
+  });
+
+  it('rejects an output word wider than a memory word can be, with a sentence', () => {
+    const cfg = resolveConfig({ ...loadConfig('paper').input, filtersPerTile: 64, output: { relu: true, shift: 8, bits: 32, saturate: true } });
+    expect(() => checkBuildable(cfg)).toThrow(SparsetileError);
+    expect(() => checkBuildable(cfg)).toThrow(
+      /^configuration "paper": the output memory word would be 2048 bits \(filtersPerTile 64 x output\.bits 32\), but the generator builds memory words of at most 1024 bits\. Use fewer filters per tile or narrower outputs\.$/,
+    );
+  });
+
+  it('rejects a per-pe weight bank wider than 1024 bits and suggests per-lane banking', () => {
+    const cfg = resolveConfig({ ...loadConfig('paper').input, lanes: 64, accumulatorBits: 40 });
+    expect(() => generateRtl(cfg)).toThrow(/weight memory's bank word would be 1216 bits .* Use "memory\.weightBanking": "per-lane"/);
+    const perLane = resolveConfig({ ...cfg.input, memory: { ...cfg.input.memory, weightBanking: 'per-lane' } });
+    expect(() => generateRtl(perLane)).not.toThrow();
+  });
+
+  it('relies on the resolver for non-power-of-two bank depths', () => {
+    expect(() => resolveConfig({ ...loadConfig('tiny').input, memory: { ...loadConfig('tiny').input.memory, activationBankDepth: 500 } })).toThrow(
+      /memory\.activationBankDepth" must be a power of two/,
+    );
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Workload folders: what `sparsetile import` writes and `sparsetile net` / `sparsetile run` read.
+ *
+ *   <dir>/manifest.json            WorkloadManifest (below): provenance, pruning, quantisation, per-layer figures
+ *   <dir>/<NN>-<layer>/layer.json   {name, stride, pad, groups, dilation}: what `sparsetile run --layer` reads
+ *   <dir>/<NN>-<layer>/spec.json    the full LayerSpec (name, kind, filters, channels, kernelH, kernelW, inH, inW,
+ *                                   stride, padH, padW, dilation, groups) plus the quantisation of this layer
+ *   <dir>/<NN>-<layer>/weights.npy  int16 [F, C, kH, kW] (FC: [F, C]), integers in the configured weight width
+ *   <dir>/<NN>-<layer>/acts.npy     int16 [C*groups, inH, inW] (FC: [C]): the layer's real input activations
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readNpy } from '../spec/npy.ts';
+import { SparsetileError } from '../spec/errors.ts';
+import type { LayerData, LayerSpec } from '../model/types.ts';
+
+export const WORKLOAD_FORMAT = 'sparsetile-workload';
+
+const LayerSpecSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['conv', 'fc']),
+  filters: z.number().int().min(1),
+  channels: z.number().int().min(1),
+  kernelH: z.number().int().min(1),
+  kernelW: z.number().int().min(1),
+  inH: z.number().int().min(1),
+  inW: z.number().int().min(1),
+  stride: z.number().int().min(1),
+  padH: z.number().int().min(0),
+  padW: z.number().int().min(0),
+  dilation: z.number().int().min(1),
+  groups: z.number().int().min(1),
+});
+
+const ManifestLayerSchema = z.object({
+  name: z.string(),
+  dir: z.string(),
+  kind: z.enum(['conv', 'fc']),
+  weights: z.number().int(),
+  density: z.number(),
+  targetDensity: z.number().nullable().optional(),
+  actSparsity: z.number().nullable().optional(),
+  fracBits: z.number().int().optional(),
+  actFracBits: z.number().int().nullable().optional(),
+  quantMaxAbsError: z.number().optional(),
+  quantSnrDb: z.number().nullable().optional(),
+});
+
+export const ManifestSchema = z.object({
+  format: z.literal(WORKLOAD_FORMAT),
+  version: z.literal(1),
+  name: z.string(),
+  synthetic: z.boolean(),
+  source: z.record(z.string(), z.unknown()),
+  layers: z.array(ManifestLayerSchema).min(1),
+}).passthrough();
+
+export type WorkloadManifest = z.infer<typeof ManifestSchema>;
+export type ManifestLayer = z.infer<typeof ManifestLayerSchema>;
+
+export function isWorkloadDir(path: string): boolean {
+  return existsSync(join(path, 'manifest.json'));
+}
+
+export function readManifest(dir: string): WorkloadManifest {
+  const file = join(dir, 'manifest.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new SparsetileError(`${file}: cannot be read as JSON (${(e as Error).message}). Re-run \`sparsetile import\` to write the workload again.`);
+  }
+  const p = ManifestSchema.safeParse(raw);
+  if (!p.success) {
+    const i = p.error.issues[0]!;
+    throw new SparsetileError(`${file}: field "${i.path.join('.')}" ${i.message}; this is not a workload manifest written by \`sparsetile import\`.`);
+  }
+  return p.data;
+}
+
+/** Reads a spec.json written by import: the full LayerSpec. */
+export function readLayerJson(file: string): LayerSpec {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new SparsetileError(`${file}: cannot be read as JSON (${(e as Error).message}).`);
+  }
+  const p = LayerSpecSchema.safeParse(raw);
+  if (!p.success) {
+    const i = p.error.issues[0]!;
+    throw new SparsetileError(`${file}: field "${i.path.join('.')}" ${i.message}.`);
+  }
+  return p.data;
+}
+
+/** Loads one layer of a workload folder; `withActs` false skips acts.npy (cycle counts need only weights). */
+export function readWorkloadLayer(dir: string, layer: ManifestLayer, withActs: boolean): LayerData {
+  const ldir = join(dir, layer.dir);
+  const spec = readLayerJson(join(ldir, 'spec.json'));
+  const w = readNpy(join(ldir, 'weights.npy'));
+  const expect = spec.filters * spec.channels * spec.kernelH * spec.kernelW;
+  if (w.data.length !== expect) {
+    throw new SparsetileError(`${join(ldir, 'weights.npy')}: has ${w.data.length} values, but spec.json describes ${spec.filters}x${spec.channels}x${spec.kernelH}x${spec.kernelW} = ${expect} weights.`);
+  }
+  const acts = withActs && existsSync(join(ldir, 'acts.npy')) ? Int32Array.from(readNpy(join(ldir, 'acts.npy')).data) : new Int32Array(0);
+  return { spec, weights: Int32Array.from(w.data), acts };
+}
