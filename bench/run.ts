@@ -8,6 +8,8 @@
 import { sections } from './registry.ts';
 // sections: one import per benchmark module, in the order they should run
 import './scheduler.ts';
+import './cosim.ts';
+import './schedulers-study.ts';
 
 const only = process.argv.slice(2);
 for (const { name, fn } of sections) {

@@ -12,6 +12,7 @@ import type { LayerData, SchedulerName } from '../model/types.ts';
 import { SCHEDULERS } from '../model/schedule.ts';
 import { runCase, type CaseResult } from '../cosim/case.ts';
 import { readRtlDir } from '../cosim/rtl.ts';
+import { BuildError } from '../cosim/sim/runner.ts';
 import { failLines, passLine } from '../cosim/report.ts';
 import type { SimName } from '../cosim/sim/index.ts';
 
@@ -135,10 +136,19 @@ export function registerCosim(program: Command): void {
     const scheduler = parseScheduler(o.scheduler);
     const layer = layerFromOptions(o, cfg);
     const out = resolve(o.out ?? `rtl-out/cosim/${cfg.name}`);
-    const res = await runCase({
-      cfg, layer, scheduler, shuffle: o.shuffle, seed: num('seed', o.seed), sims, hostWrite: o.hostWrite, waves: o.waves, dir: out,
-      rtl: o.rtl ? readRtlDir(resolve(o.rtl)) : undefined, buildLabel: o.rtl ? `${cfg.name}-user` : undefined,
-    });
+    let res: CaseResult;
+    try {
+      res = await runCase({
+        cfg, layer, scheduler, shuffle: o.shuffle, seed: num('seed', o.seed), sims, hostWrite: o.hostWrite, waves: o.waves, dir: out,
+        rtl: o.rtl ? readRtlDir(resolve(o.rtl)) : undefined, buildLabel: o.rtl ? `${cfg.name}-user` : undefined,
+      });
+    } catch (e) {
+      if (!(e instanceof BuildError)) throw e;
+      // The generated RTL (or the testbench) does not compile: a generator bug, reported as a failure.
+      process.stdout.write(`FAIL: ${e.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
     const replay = replayCommand({ config: o.config, sim: o.sim, layer: o, scheduler, shuffle: o.shuffle, hostWrite: o.hostWrite, out, rtl: o.rtl });
     process.exitCode = printVerdict(res, replay);
   });

@@ -1,4 +1,4 @@
-/** `sparsetile import`: a trained ONNX model becomes a pruned, quantised workload folder with real activations. */
+/** `sparsetile import`: a trained ONNX or TF.js model becomes a pruned, quantised workload folder with real activations. */
 import type { Command } from 'commander';
 import { loadConfig } from '../spec/config.ts';
 import { SparsetileError } from '../spec/errors.ts';
@@ -21,8 +21,8 @@ interface ImportFlags {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import a trained ONNX model: prune, quantise, run it forward in integer arithmetic on a real input, and write a workload folder (per-layer weights.npy, acts.npy, layer.json + manifest.json)')
-    .argument('<model.onnx>', 'an ONNX model (weights as initializers or Constant nodes)')
+    .description('import a trained ONNX or TensorFlow.js model: prune, quantise, run it forward in integer arithmetic on a real input, and write a workload folder (per-layer weights.npy, acts.npy, layer.json + manifest.json)')
+    .argument('<model>', 'an ONNX model (weights as initializers or Constant nodes), a TF.js model.json (layers-model or graph-model) or a TF.js *weights_manifest.json, with its .bin shards beside it')
     .requiredOption('--out <dir>', 'workload folder to write, e.g. workloads/<name>/')
     .option('--name <name>', 'workload name (default: the model file name)')
     .option('--prune <density>', 'keep this fraction of weights in every layer (magnitude pruning), e.g. 0.2')
@@ -50,14 +50,16 @@ export function registerImport(program: Command): void {
       const cfg = loadConfig(f.config);
       const r = importModel({ file: model, outDir: f.out, name: f.name, prune, structured: f.structured, global: f.global, densityTable: f.densityTable, quant: f.quant, input: f.input, inputShape, lanes: cfg.lanes });
       return writeDirAtomic(f.out, (tmp) => writeWorkload(tmp, r)).then(() => {
-        const m = r.manifest as unknown as { forward: { snrDb: number | null; maxAbsError: number } | null; density: number };
+        const m = r.manifest as unknown as { forward: { snrDb: number | null; maxAbsError: number } | null; density: number; weightsOnly?: boolean; assumptions?: string[]; input: { note?: string } };
         const pct = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
         const lines = [`${f.out}: ${r.layers.length} layers, density ${pct(m.density)}${m.forward ? `, integer vs float output SNR ${m.forward.snrDb?.toFixed(1) ?? 'inf'} dB` : ''}`];
         lines.push(`${'layer'.padEnd(28)} ${'shape'.padEnd(18)} density  wfrac  afrac  act-sparsity  w-SNR`);
         for (const l of r.layers) {
           const mm = l.manifest;
-          lines.push(`${mm.name.slice(0, 28).padEnd(28)} ${(mm.shape as number[]).join('x').padEnd(18)} ${pct(mm.density).padStart(7)}  ${String(mm.fracBits).padStart(5)}  ${String(mm.actFracBits).padStart(5)}  ${pct(mm.actSparsity).padStart(12)}  ${mm.quantSnrDb === null || mm.quantSnrDb === undefined ? '-' : `${mm.quantSnrDb.toFixed(1)} dB`}`);
+          lines.push(`${mm.name.slice(0, 28).padEnd(28)} ${(mm.shape as number[]).join('x').padEnd(18)} ${pct(mm.density).padStart(7)}  ${String(mm.fracBits).padStart(5)}  ${String(mm.actFracBits ?? '-').padStart(5)}  ${pct(mm.actSparsity).padStart(12)}  ${mm.quantSnrDb === null || mm.quantSnrDb === undefined ? '-' : `${mm.quantSnrDb.toFixed(1)} dB`}`);
         }
+        if (m.weightsOnly) lines.push(`note: ${m.input.note}`);
+        for (const a of m.assumptions ?? []) lines.push(`assumption: ${a}`);
         process.stdout.write(`${lines.join('\n')}\n`);
       });
     });

@@ -26,6 +26,8 @@ export interface CaseOptions {
   readonly rtl?: RtlDir;
   readonly buildLabel?: string;
   readonly wallTimeoutMs?: number;
+  /** Starts every job this many times back to back (restart without reset; benchmarks). */
+  readonly repeat?: number;
 }
 
 export interface CaseResult {
@@ -46,13 +48,15 @@ export async function runCase(o: CaseOptions): Promise<CaseResult> {
   const outcomes = await Promise.all(
     o.sims.map(async (sim) => {
       const build = await buildFor(sim, o.cfg, rtl, { hostWrite, label: o.buildLabel, trace: o.waves });
-      let out = await simulate(prep, build, { hostWrite, waves: o.waves, wallTimeoutMs: o.wallTimeoutMs });
+      let out = await simulate(prep, build, { hostWrite, waves: o.waves, wallTimeoutMs: o.wallTimeoutMs, repeat: o.repeat });
       if (!out.ok && !o.waves && (o.wavesOnFailure ?? true)) {
         const first = out.mismatches[0]?.job ?? out.problems[0]?.job ?? 0;
         const hung = out.problems.some((p) => p.kind === 'timeout-wall' && p.job === first);
         if (!hung) {
           const traced = await buildFor(sim, o.cfg, rtl, { hostWrite, label: o.buildLabel, trace: true });
-          const again = await simulate(prep, traced, { hostWrite, waves: true, jobs: [first], wallTimeoutMs: o.wallTimeoutMs });
+          // Host-write runs keep state from job to job: replay the whole simulation, not one job.
+          const jobs = hostWrite ? undefined : [first];
+          const again = await simulate(prep, traced, { hostWrite, waves: true, jobs, wallTimeoutMs: o.wallTimeoutMs, repeat: o.repeat });
           const wave = again.waveFile && existsSync(again.waveFile) ? again.waveFile : undefined;
           out = { ...out, waveFile: wave };
         }

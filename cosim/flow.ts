@@ -7,7 +7,7 @@
  * Comparisons produce data (Mismatch, Problem); cosim/report.ts turns them into sentences.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../spec/config.ts';
 import { hexFile, packJob, type MemoryImages, outputLocation, type WordLayout, loadParamsLayout } from '../spec/encoding.ts';
 import { lowerLayer, type LoweredJob } from '../model/lower.ts';
@@ -169,7 +169,8 @@ export type Problem =
   | { kind: 'csr'; job: number; addr: number; wrote: number; read: string }
   | { kind: 'status'; job: number; when: 'before start' | 'after done'; value: string }
   | { kind: 'cycles'; job: number; expected: number; actual: number }
-  | { kind: 'busy-count'; job: number; csr: number; busy: number };
+  | { kind: 'busy-count'; job: number; csr: number; busy: number }
+  | { kind: 'repeat'; job: number; run: number; cycles: number; first: number };
 
 export interface SimOutcome {
   readonly sim: SimName;
@@ -197,6 +198,8 @@ export interface SimulateOptions {
   readonly wallTimeoutMs?: number;
   /** Runs only these jobs (replays). */
   readonly jobs?: readonly number[];
+  /** Starts every job this many times back to back without reset (default 1). */
+  readonly repeat?: number;
 }
 
 /** Estimated clock cycles the testbench runs for one job: loads, CSRs, the job, the output dump. */
@@ -211,7 +214,7 @@ export function estimateSimCycles(prep: PreparedCase, pj: PreparedJob, hostWrite
  * multiplier every cycle), plus a fixed start-up allowance. Only a hung simulator reaches it.
  */
 export function wallTimeoutMs(sim: SimName, cfg: ResolvedConfig, simCycles: number): number {
-  const perCycleUs = sim === 'icarus' ? 20 * cfg.multipliers : 0.5 * cfg.multipliers;
+  const perCycleUs = sim === 'icarus' ? 100 * cfg.multipliers : 2 * cfg.multipliers;
   return 60_000 + Math.ceil((simCycles * perCycleUs) / 1000) * 5;
 }
 
@@ -229,29 +232,42 @@ export async function simulate(prep: PreparedCase, build: Build, o: SimulateOpti
   let simCycles = 0;
   let runSeconds = 0;
   let waveFile: string | undefined;
-  for (const pj of prep.jobs) {
-    if (o.jobs && !o.jobs.includes(pj.index)) continue;
-    const cwd = join(pj.dir, build.sim);
+  const selected = prep.jobs.filter((j) => !o.jobs || o.jobs.includes(j.index));
+  // Host-write mode runs all jobs in one simulation, reloading the memories between starts
+  // without a reset, as a host runs a grouped layer; preload mode needs one simulation per job.
+  const groups = o.hostWrite ? [selected] : selected.map((j) => [j]);
+  const repeat = o.repeat ?? 1;
+  for (const group of groups) {
+    if (group.length === 0) continue;
+    const cwd = o.hostWrite ? join(prep.dir, build.sim) : join(group[0].dir, build.sim);
     rmSync(cwd, { recursive: true, force: true });
     mkdirSync(cwd, { recursive: true });
-    symlinkSync('../mem', join(cwd, 'mem'));
-    writeFileSync(join(cwd, 'job.txt'), readFileSync(join(pj.dir, 'job.txt')));
-    const limit = watchdogCycles(pj.cycles.cycles);
-    const plusargs = [`timeout=${limit}`, ...(o.waves ? ['waves'] : [])];
-    const est = estimateSimCycles(prep, pj, o.hostWrite);
+    group.forEach((pj, k) => {
+      symlinkSync(relative(cwd, join(pj.dir, 'mem')), join(cwd, `mem${k}`));
+      writeFileSync(join(cwd, `job${k}.txt`), readFileSync(join(pj.dir, 'job.txt')));
+    });
+    const limit = Math.max(...group.map((pj) => watchdogCycles(pj.cycles.cycles)));
+    const plusargs = [
+      `timeout=${limit}`, ...(group.length > 1 ? [`jobs=${group.length}`] : []), ...(repeat > 1 ? [`repeat=${repeat}`] : []), ...(o.waves ? ['waves'] : []),
+    ];
+    const est = group.reduce((a, pj) => a + estimateSimCycles(prep, pj, o.hostWrite) + (repeat - 1) * pj.cycles.cycles, 0);
     const result = await sim.run(build, { cwd, plusargs, timeoutMs: o.wallTimeoutMs ?? wallTimeoutMs(build.sim, prep.cfg, est) });
-    runs.push({ job: pj.index, cwd, result });
+    runs.push({ job: group[0].index, cwd, result });
     runSeconds += result.seconds;
     if (o.waves && existsSync(join(cwd, sim.waveFile))) waveFile ??= join(cwd, sim.waveFile);
-    const r = compareJob(prep, pj, cwd, result, limit);
-    problems.push(...r.problems);
-    mismatchCount += r.mismatches.length;
-    mismatches.push(...r.mismatches.slice(0, MAX_MISMATCHES));
-    checked += r.checked;
-    actualCycles += r.cycles;
-    simCycles += r.simCycles;
+    const text = existsSync(join(cwd, 'result.txt')) ? readFileSync(join(cwd, 'result.txt'), 'utf8') : '';
+    const totalCycles = /^sim_cycles (\d+)$/m.exec(text);
+    simCycles += totalCycles ? Number(totalCycles[1]) : 0;
+    group.forEach((pj, k) => {
+      const r = compareJob(prep, pj, k, text, result, cwd);
+      problems.push(...r.problems);
+      mismatchCount += r.mismatches.length;
+      mismatches.push(...r.mismatches.slice(0, MAX_MISMATCHES));
+      checked += r.checked;
+      actualCycles += r.cycles;
+    });
   }
-  const expectedCycles = prep.jobs.filter((j) => !o.jobs || o.jobs.includes(j.index)).reduce((a, j) => a + j.cycles.cycles, 0);
+  const expectedCycles = selected.reduce((a, j) => a + j.cycles.cycles, 0);
   return {
     sim: build.sim, ok: problems.length === 0 && mismatchCount === 0, build, checked, mismatches, mismatchCount, problems,
     expectedCycles, actualCycles, simCycles, runSeconds, runs, waveFile,
@@ -263,51 +279,55 @@ interface JobComparison {
   mismatches: Mismatch[];
   checked: number;
   cycles: number;
-  simCycles: number;
 }
 
-/** Parses a job's result.txt and compares it with the model. Exported for unit tests. */
-export function compareJob(prep: PreparedCase, pj: PreparedJob, cwd: string, run: Pick<RunResult, 'exitCode' | 'timedOut' | 'seconds' | 'output'>, limit: number): JobComparison {
+/**
+ * Compares job `pj`, the `slot`-th job of a simulation whose result.txt is `text`, with the model.
+ * Exported for unit tests.
+ */
+export function compareJob(
+  prep: PreparedCase, pj: PreparedJob, slot: number, text: string, run: Pick<RunResult, 'exitCode' | 'timedOut' | 'seconds' | 'output'>, cwd: string,
+): JobComparison {
   const problems: Problem[] = [];
   const mismatches: Mismatch[] = [];
   const job = pj.index;
   const expected = pj.cycles.cycles;
-  const resultFile = join(cwd, 'result.txt');
-  const text = existsSync(resultFile) ? readFileSync(resultFile, 'utf8') : '';
-  const lines = text.split('\n');
-  const none = { problems, mismatches, checked: 0, cycles: Number.NaN, simCycles: 0 };
-  const timeout = lines.find((l) => l.startsWith('timeout '));
+  // This job's lines: "<key> <slot> ..." (and the run-wide ones).
+  const mine: string[][] = [];
+  for (const line of text.split('\n')) {
+    const f = line.split(' ');
+    if (f.length > 1 && f[1] === String(slot) && f[0] !== 'sim_cycles') mine.push(f);
+  }
+  const none = { problems, mismatches, checked: 0, cycles: Number.NaN };
+  const timeout = mine.find((f) => f[0] === 'timeout');
   if (timeout) {
-    const [, lim, , busy] = timeout.split(/\s+/);
-    problems.push({ kind: 'timeout-watchdog', job, limit: Number(lim), expected, busy: Number(busy) });
+    problems.push({ kind: 'timeout-watchdog', job, limit: Number(timeout[2]), expected, busy: Number(timeout[4]) });
     return none;
   }
-  if (run.timedOut) {
-    problems.push({ kind: 'timeout-wall', job, seconds: run.seconds, expected });
-    return none;
-  }
-  if (!lines.includes('end')) {
-    const tail = run.output.trim().split('\n').slice(-6).join('\n');
-    problems.push({ kind: 'crash', job, exitCode: run.exitCode, log: cwd, tail });
+  if (!mine.some((f) => f[0] === 'job_end')) {
+    if (run.timedOut) problems.push({ kind: 'timeout-wall', job, seconds: run.seconds, expected });
+    else if (!/^timeout /m.test(text)) {
+      const tail = run.output.trim().split('\n').slice(-6).join('\n');
+      problems.push({ kind: 'crash', job, exitCode: run.exitCode, log: cwd, tail });
+    }
+    // else: an earlier job of the same simulation hung and has been reported.
     return none;
   }
   const actual = new Map<string, string>();
   let cycles = Number.NaN;
   let busy = Number.NaN;
-  let simCycles = 0;
-  for (const line of lines) {
-    const f = line.split(' ');
+  for (const f of mine) {
     switch (f[0]) {
-      case 'o': actual.set(`${f[1]},${f[2]},${f[3]}`, f[4]); break;
-      case 'cycles': cycles = Number(f[1]); break;
-      case 'tb_busy': busy = Number(f[1]); break;
-      case 'sim_cycles': simCycles = Number(f[1]); break;
-      case 'csr': problems.push({ kind: 'csr', job, addr: Number(f[1]), wrote: Number(f[3]), read: f[5] }); break;
+      case 'o': actual.set(`${f[2]},${f[3]},${f[4]}`, f[5]); break;
+      case 'cycles': cycles = Number(f[2]); break;
+      case 'tb_busy': busy = Number(f[2]); break;
+      case 'repeat': problems.push({ kind: 'repeat', job, run: Number(f[2]), cycles: Number(f[4]), first: Number(f[6]) }); break;
+      case 'csr': problems.push({ kind: 'csr', job, addr: Number(f[2]), wrote: Number(f[4]), read: f[6] }); break;
       case 'status_before':
-        if (!/^[0-9a-f]+$/i.test(f[1]) || (parseInt(f[1], 16) & 1) !== 0) problems.push({ kind: 'status', job, when: 'before start', value: f[1] });
+        if (!/^[0-9a-f]+$/i.test(f[2]) || (parseInt(f[2], 16) & 1) !== 0) problems.push({ kind: 'status', job, when: 'before start', value: f[2] });
         break;
       case 'status_after':
-        if (!/^[0-9a-f]+$/i.test(f[1]) || (parseInt(f[1], 16) & 3) !== 2) problems.push({ kind: 'status', job, when: 'after done', value: f[1] });
+        if (!/^[0-9a-f]+$/i.test(f[2]) || (parseInt(f[2], 16) & 3) !== 2) problems.push({ kind: 'status', job, when: 'after done', value: f[2] });
         break;
     }
   }
@@ -332,5 +352,5 @@ export function compareJob(prep: PreparedCase, pj: PreparedJob, cwd: string, run
       });
     }
   }
-  return { problems, mismatches, checked: pj.outputs.length, cycles, simCycles };
+  return { problems, mismatches, checked: pj.outputs.length, cycles };
 }

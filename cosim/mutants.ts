@@ -104,6 +104,20 @@ export const MUTANTS: readonly Mutant[] = [
     find: /\.rot_i(\s*)\(rot_q\)/,
     replace: '.rot_i$1(rot)',
   },
+  {
+    id: 'done-sticky',
+    what: 'start_i does not clear done: a second job looks finished at once',
+    file: 'st_csr.v',
+    find: /done_d(\s+)= 1'b0;/,
+    replace: 'done_d$1= done_q;',
+  },
+  {
+    id: 'out-addr-no-reset',
+    what: 'the output write address is not reset at start: a second job writes after the first one\'s outputs',
+    file: 'st_tile.v',
+    find: /\n\s*else if \(start_i\) wr_addr_q <= \{OUT_ADDR_BITS\{1'b0\}\};/,
+    replace: '',
+  },
 ];
 
 /** Applies a mutant in place; throws unless its pattern matches exactly once. */

@@ -55,7 +55,7 @@ export async function runOne(c: RegressCase, o: RegressOptions): Promise<CaseOut
     const layer = c.workload.make(cfg, c.seed);
     const res = await runCase({
       cfg, layer, scheduler: c.workload.scheduler, seed: c.seed, sims: [c.sim], hostWrite: c.workload.hostWrite, dir,
-      rtl: o.rtlFor?.(cfg), buildLabel: o.buildLabel?.(cfg, c), wavesOnFailure: o.wavesOnFailure ?? true,
+      rtl: o.rtlFor?.(cfg), buildLabel: o.buildLabel?.(cfg, c), wavesOnFailure: o.wavesOnFailure ?? true, repeat: c.workload.repeat,
     });
     const out = res.outcomes[0];
     const seconds = (performance.now() - t0) / 1000;

@@ -26,6 +26,8 @@ export function problemSentence(p: Problem, sim: string): string {
         : `${sim}: ${job}: STATUS read ${p.value} after done_o rose; it must be 2 (done, not busy).`;
     case 'cycles':
       return `${sim}: ${job}: the model predicts ${p.expected} busy cycles, but the RTL's CYCLES register says ${Number.isNaN(p.actual) ? 'nothing' : p.actual} (${Number.isNaN(p.actual) ? '' : `${p.actual - p.expected > 0 ? '+' : ''}${p.actual - p.expected}`}).`;
+    case 'repeat':
+      return `${sim}: ${job}: started again without reset, run ${p.run} took ${p.cycles} cycles but the first run took ${p.first}; every start must run the same job the same way.`;
     case 'busy-count':
       return `${sim}: ${job}: CYCLES reads ${p.csr}, but the testbench counted ${p.busy} cycles with busy_o high; section 8 says they are the same.`;
   }

@@ -18,6 +18,8 @@ export interface Workload {
   readonly what: string;
   readonly scheduler: SchedulerName;
   readonly hostWrite?: boolean;
+  /** Starts the job this many times without reset. */
+  readonly repeat?: number;
   /** Builds the layer; `seed` comes from --seed mixed with the case id. */
   make(cfg: ResolvedConfig, seed: number): LayerData;
 }
@@ -78,6 +80,10 @@ export const WORKLOADS: readonly Workload[] = [
   random('dense-sched', 0.5, 'random 3x3 conv, 50% zeros, dense schedule (no skipping, no promotion)', 'dense'),
   random('host-write', 0.6, 'random 3x3 conv, 60% zeros, memories loaded through the host write ports', 'heuristic', true),
   {
+    name: 'back-to-back', what: 'the same job started three times without reset: CYCLES, done and the outputs must not depend on the previous run', scheduler: 'heuristic', repeat: 3,
+    make: (c, seed) => randomLayer([ragged(c), oddC(c), 3, 3], 0.5, seed, c, { inputSize: [5, 5] }),
+  },
+  {
     name: 'zeros', what: 'all-zero weights: every set is one empty hardware row', scheduler: 'heuristic',
     make: (c, seed) => randomLayer([ragged(c), oddC(c), 3, 3], 1, seed, c, { inputSize: [5, 5] }),
   },
@@ -96,6 +102,10 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: 'grouped', what: 'grouped convolution, 3 groups: one job per group', scheduler: 'heuristic',
     make: (c, seed) => randomLayer([3 * c.filtersPerTile, Math.max(1, c.lanes - 1), 2, 2], 0.5, seed, c, { groups: 3, inputSize: [4, 4] }),
+  },
+  {
+    name: 'grouped-host', what: 'grouped convolution, 3 groups in one simulation: memories reloaded through the host ports and restarted without reset between jobs', scheduler: 'heuristic', hostWrite: true,
+    make: (c, seed) => randomLayer([3 * c.filtersPerTile, Math.max(1, c.lanes - 1), 2, 2], 0.5, seed + 1, c, { groups: 3, inputSize: [4, 4] }),
   },
   {
     name: 'fc', what: 'fully connected layer', scheduler: 'heuristic',

@@ -119,7 +119,30 @@ export function layoutFromParams(params: Record<string, unknown>, cfg: ResolvedC
       `${source}: the generated RTL constants disagree with configuration "${cfg.name}": ${problems.join('; ')}. Regenerate the RTL for this configuration (sparsetile generate --config ${cfg.name}).`,
     );
   }
-  return layoutFromConfig(cfg);
+  // Field positions come from the RTL's own constants (checked equal to the config above).
+  const n = (k: string) => params[k] as number;
+  return Object.freeze({
+    lanes: n('LANES'),
+    filtersPerTile: n('FILTERS_PER_TILE'),
+    tiles: n('TILES'),
+    weightBits: n('WEIGHT_BITS'),
+    selectBits: n('SELECT_BITS'),
+    slotBits: n('SLOT_BITS'),
+    deltaBits: n('DELTA_BITS'),
+    controlBits: n('CONTROL_BITS'),
+    activationBits: n('ACTIVATION_BITS'),
+    outputBits: n('OUTPUT_BITS'),
+    weightBanking: params.WEIGHT_BANKING as WordLayout['weightBanking'],
+    weightDataBanks: n('WEIGHT_DATA_BANKS'),
+    weightBankWidth: n('WEIGHT_BANK_WIDTH'),
+    weightDepth: n('WEIGHT_DEPTH'),
+    activationBanks: n('ACTIVATION_BANKS'),
+    activationBankWidth: n('ACTIVATION_BANK_WIDTH'),
+    activationBankDepth: n('ACTIVATION_BANK_DEPTH'),
+    outputDepth: n('OUTPUT_DEPTH'),
+    lookahead: n('ACTIVATION_BANKS') - 1,
+    muxInputs: (params.OFFSETS as readonly unknown[]).length,
+  });
 }
 
 /**

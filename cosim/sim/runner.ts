@@ -114,15 +114,13 @@ export abstract class Simulator {
   /** Builds the sources, or reuses the cached build with the same key. */
   async build(spec: BuildSpec): Promise<Build> {
     const key = await this.cacheKey(spec);
-    let p = this.inflight.get(key);
-    if (!p) {
-      p = this.buildKeyed(spec, key);
-      this.inflight.set(key, p);
-      p.catch(() => this.inflight.delete(key));
-    }
-    const b = await p;
-    // A second caller in this process reuses the first one's build.
-    return b;
+    const shared = this.inflight.get(key);
+    // A later caller in this process reuses the first one's build.
+    if (shared) return { ...(await shared), cached: true, seconds: 0 };
+    const p = this.buildKeyed(spec, key);
+    this.inflight.set(key, p);
+    p.catch(() => this.inflight.delete(key));
+    return p;
   }
 
   private async buildKeyed(spec: BuildSpec, key: string): Promise<Build> {

@@ -11,12 +11,19 @@
  * weight-saturating matching that it repairs incrementally with augmenting paths (Kuhn's
  * algorithm, exact: a failed augmentation proves that no placement exists for that Y).
  *
- * Search, in order (each phase keeps the current schedule feasible):
- *  1. drop: from heuristic's Y, try to remove each row (lightest rows first, then every order
- *     tried), re-placing its weights through augmenting paths across all rows;
- *  2. a second start from Y = all steps (identity placement), forward removal; keep the better;
- *  3. merge: replace two nearby rows by one step (2-for-1), then drop again; repeated while it
- *     helps and `effort` allows.
+ * A change of Y is screened first by a counting bound (each filter's weights from source steps
+ * u..v need ceil(count/N) rows in u-h..v), which rejects most infeasible changes cheaply.
+ *
+ * Search (every move keeps the schedule legal and never adds a row):
+ *  - drop: try to remove single rows (lightest rows first, then backward and forward order);
+ *  - window: for every window of 2h+2 steps (3h+2 at effort 3), try every placement of one row
+ *    fewer inside it, the rest of Y fixed;
+ *  - plateau walk: shift a random row (or a run of rows) by one or two steps when the weights
+ *    still fit, then drop and re-optimize the windows around it (deterministic PRNG);
+ *  - restarts from Y = all steps (identity placement) with forward, backward and shuffled drop
+ *    orders; the run with the fewest rows wins.
+ * effort 0: drop from heuristic only; 1 (default): + window, 2*rows walk steps, 2 restarts;
+ * 2: 2 window rounds, 6*rows walk steps, 4 restarts; 3: wider windows, 20*rows, 8 restarts.
  */
 import type { ScheduledRow, SetWeights } from '../types.ts';
 import { heuristic } from './heuristic.ts';
@@ -24,10 +31,7 @@ import { heuristic } from './heuristic.ts';
 export type Offsets = readonly (readonly [number, number])[];
 
 export interface BestOptions {
-  /**
-   * Search effort, 0..3 (default 1). 0: drop phase from heuristic only. 1: both starts and one
-   * merge round per start. 2 and 3: more merge rounds and wider merge windows.
-   */
+  /** Search effort, 0..3 (default 1); see the module comment. Time grows roughly 2-3x per step. */
   readonly effort?: number;
   /** Start from these rows instead of running `heuristic` (they must be legal). */
   readonly start?: readonly ScheduledRow[];

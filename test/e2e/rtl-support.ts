@@ -114,7 +114,7 @@ export interface JobResult {
  * Writes memory images and a testbench for a random job; returns what st_top must produce.
  * Reads every output of every filter; cycles per docs/architecture.md section 8.
  */
-export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: DirectedJob, seed: number): JobResult {
+export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: DirectedJob, seed: number, hostWrite = false): JobResult {
   mkdirSync(dir, { recursive: true });
   const rand = rng(seed);
   const { lanes: N, filtersPerTile: K, tiles: T, lookahead: h } = cfg;
@@ -173,8 +173,10 @@ export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: Directed
       writeFileSync(join(dir, `wm_t${t}_b${b}.hex`), words.length ? `${words.map((x) => x.toString(16)).join('\n')}\n` : '0\n');
     }
   }
+  const amWords: string[][] = [];
   for (let b = 0; b < H1; b++) {
     const words: string[] = [];
+    amWords.push(words);
     for (let w = 0; w < Wn; w++) {
       for (let q = 0; q < Qw; q++) {
         const t = q * H1 + b;
@@ -186,6 +188,21 @@ export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: Directed
     writeFileSync(join(dir, `am_b${b}.hex`), `${words.join('\n')}\n`);
   }
   const hw = hostWidths(cfg);
+  const hostWrites: string[] = [];
+  if (hostWrite) {
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b <= cfg.weightDataBanks; b++) {
+        wm[t][b].forEach((word, a) => {
+          hostWrites.push(`    @(negedge clk_i); wm_we_i = 1; wm_tile_i = ${t}; wm_bank_i = ${b}; wm_addr_i = ${a}; wm_wdata_i = ${hw.wmWdataBits}'h${word.toString(16)};`);
+        });
+      }
+    }
+    hostWrites.push('    @(negedge clk_i); wm_we_i = 0;');
+    amWords.forEach((words, b) =>
+      words.forEach((word, a) => hostWrites.push(`    @(negedge clk_i); am_we_i = 1; am_bank_i = ${b}; am_addr_i = ${a}; am_wdata_i = ${cfg.activationBankWidth}'h${word};`)),
+    );
+    hostWrites.push('    @(negedge clk_i); am_we_i = 0;');
+  }
   const csrWrites = [
     [0x01, Wn],
     [0x02, Qw],
@@ -203,11 +220,19 @@ module tb;
   reg [${hw.peSelBits - 1}:0] om_pe_i = 0;
   wire [${cfg.output.bits - 1}:0] om_rdata_o;
   integer busy_seen = 0;
-  st_top #(.WM_INIT("${join(dir, 'wm')}"), .AM_INIT("${join(dir, 'am')}")) dut (
+  reg wm_we_i = 0, am_we_i = 0;
+  reg [${hw.tileSelBits - 1}:0] wm_tile_i = 0;
+  reg [${hw.wmBankSelBits - 1}:0] wm_bank_i = 0;
+  reg [${cfg.weightAddrBits - 1}:0] wm_addr_i = 0;
+  reg [${hw.wmWdataBits - 1}:0] wm_wdata_i = 0;
+  reg [${hw.amBankSelBits - 1}:0] am_bank_i = 0;
+  reg [${cfg.activationAddrBits - 1}:0] am_addr_i = 0;
+  reg [${cfg.activationBankWidth - 1}:0] am_wdata_i = 0;
+  st_top #(.WM_INIT("${hostWrite ? '' : join(dir, 'wm')}"), .AM_INIT("${hostWrite ? '' : join(dir, 'am')}")) dut (
     .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i), .busy_o(busy_o), .done_o(done_o),
     .csr_we_i(csr_we_i), .csr_addr_i(csr_addr_i), .csr_wdata_i(csr_wdata_i), .csr_rdata_o(csr_rdata_o),
-    .wm_we_i(1'b0), .wm_tile_i('0), .wm_bank_i('0), .wm_addr_i('0), .wm_wdata_i('0),
-    .am_we_i(1'b0), .am_bank_i('0), .am_addr_i('0), .am_wdata_i('0),
+    .wm_we_i(wm_we_i), .wm_tile_i(wm_tile_i), .wm_bank_i(wm_bank_i), .wm_addr_i(wm_addr_i), .wm_wdata_i(wm_wdata_i),
+    .am_we_i(am_we_i), .am_bank_i(am_bank_i), .am_addr_i(am_addr_i), .am_wdata_i(am_wdata_i),
     .om_tile_i(om_tile_i), .om_addr_i(om_addr_i), .om_pe_i(om_pe_i), .om_rdata_o(om_rdata_o));
   always #5 clk_i = ~clk_i;
   always @(posedge clk_i) if (busy_o) busy_seen = busy_seen + 1;
@@ -219,6 +244,7 @@ module tb;
   endtask
   initial begin
     #12 rst_ni = 1;
+${hostWrites.join('\n')}
 ${csrWrites.map(([a, d]) => `    csr_write(${a}, ${d});`).join('\n')}
     @(negedge clk_i); start_i = 1; @(negedge clk_i); start_i = 0;
     wait (done_o);

@@ -54,6 +54,14 @@ describe('tiny RTL', () => {
     expect(got.outputs).toEqual(want.expected);
   });
 
+  it('st_top runs a job loaded through the host write ports (wm_*, am_*) instead of the preload', async () => {
+    const jobDir = join(dir, 'job-host');
+    const want = writeDirectedJob(cfg, jobDir, { filters: 6, steps: 9, windows: 4, density: 0.5 }, 3, true);
+    const got = await runIcarus(dir, files, jobDir);
+    expect(got.cycles).toBe(want.expectedCycles);
+    expect(got.outputs).toEqual(want.expected);
+  });
+
   it('synthesizes with yosys (synth to gates, memories kept as $mem cells)', async () => {
     const area = await synthesizeArea(dir, files, cfg);
     expect(area.memories).toBe(2 * (cfg.weightDataBanks + 1 + cfg.activationBanks + 1));

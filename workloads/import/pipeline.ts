@@ -12,7 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { SparsetileError } from '../../spec/errors.ts';
 import { encodeNpy, readNpy } from '../../spec/npy.ts';
 import type { LayerSpec } from '../../model/types.ts';
@@ -20,6 +20,7 @@ import { WORKLOAD_FORMAT, type ManifestLayer } from '../workload.ts';
 import { readOnnx, type OnnxGraphIR, type Tensor } from './onnx.ts';
 import { convFloat, runGraph, type LayerNode } from './interp.ts';
 import { pruneGlobal, pruneMagnitude, pruneStructured, readDensityTable } from './prune.ts';
+import { importTfjsWeightsOnly, isTfjsFile, readTfjs } from './tfjs.ts';
 import { chooseFracBits, maxAbs, quantize, snrDb } from './quant.ts';
 
 export interface ImportOptions {
@@ -111,8 +112,12 @@ export function safeName(s: string): string {
 }
 
 export function importModel(o: ImportOptions): ImportResult {
-  if (!existsSync(o.file)) throw new SparsetileError(`${o.file}: does not exist. Pass the path of an .onnx model.`);
-  const g = readOnnx(o.file);
+  if (!existsSync(o.file)) throw new SparsetileError(`${o.file}: does not exist. Pass the path of an .onnx model, a TF.js model.json or a *weights_manifest.json.`);
+  // TF.js (workloads/import/tfjs.ts): a layers-model becomes the same graph IR and runs below;
+  // a graph-model or a bare weights manifest has no runnable topology: weights-only import.
+  const tf = isTfjsFile(o.file) ? readTfjs(o.file, { inputShape: o.inputShape }) : null;
+  if (tf && !tf.graph) return importTfjsWeightsOnly(o, tf);
+  const g = tf ? tf.graph! : readOnnx(o.file);
   const dims = inputDims(g, o.inputShape);
   const img = o.input ? loadInputImage(o.input) : null;
   const x: Tensor = img ? prepareInput(img, dims.slice(1)) : { dims, data: new Float64Array(dims.reduce((a, b) => a * b, 1)) };
@@ -224,13 +229,15 @@ export function importModel(o: ImportOptions): ImportResult {
       },
     };
   });
-  const name = o.name ?? safeName(basename(o.file).replace(/\.onnx$/, ''));
+  const stem = basename(o.file).replace(/\.(onnx|json)$/i, '');
+  const name = o.name ?? safeName(tf && stem === 'model' ? basename(dirname(o.file)) : stem);
   const manifest = {
     format: WORKLOAD_FORMAT,
     version: 1 as const,
     name,
     synthetic: false,
-    source: { file: o.file, kind: 'onnx', opset: g.opset, nodes: g.nodes.length },
+    source: tf ? tf.source : { file: o.file, kind: 'onnx', opset: g.opset, nodes: g.nodes.length },
+    ...(tf ? { assumptions: [...tf.assumptions, ...(dims[1] === 3 && img ? ['the input image gets ImageNet mean/std normalisation (the ONNX convention); the TF.js model may expect another scaling'] : [])] } : {}),
     input: img ? { image: img.label, shape: dims.slice(1), normalisation: dims[1] === 3 ? 'ImageNet mean/std' : 'none' } : { image: null, shape: dims.slice(1), note: 'no --input: acts.npy not written, activation sparsity unknown' },
     prune: { target: o.prune ?? null, structured: !!o.structured, global: !!o.global, densityTable: o.densityTable ?? null, lanes: o.lanes },
     quant: { scheme: `symmetric ${o.quant}`, bits, note: 'value = q / 2^fracBits, per-layer fracBits: the most that do not overflow' },

@@ -1,6 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { heuristic } from '../../../model/schedulers/heuristic.ts';
 import { bruteForceMinRows, checkSchedule } from '../../../model/schedulers/legal.ts';
 import type { ScheduledRow, SetWeights } from '../../../model/types.ts';
+import { fcParams, seedTag } from '../../support/seed.ts';
+import { caseArb } from './arbitraries.ts';
 import { refHeuristic, TRIDENT_2_5 } from './support.ts';
 
 const L21 = [[0, 0], [1, -1], [1, 0], [2, 0]] as const;
@@ -33,5 +37,19 @@ describe('legality checker (model/schedulers/legal.ts)', () => {
     const empty: SetWeights = { K: 2, S: 4, N: 5, weights: new Int32Array(40) };
     expect(bruteForceMinRows(empty, TRIDENT_2_5, 2)).toBe(0);
     expect(refHeuristic(empty, TRIDENT_2_5, 2)).toEqual([]);
+  });
+});
+
+describe(`section 4 heuristic, cross-checked against a literal transcription ${seedTag}`, () => {
+  it('model/schedulers/heuristic.ts produces exactly the rows of the transcription', () => {
+    fc.assert(
+      fc.property(caseArb(4, 20, 9), ({ set, offsets, h }) => {
+        const a = heuristic(set, offsets, h);
+        const b = refHeuristic(set, offsets, h);
+        expect(a.map((r) => r.step)).toEqual(b.map((r) => r.step));
+        expect(a.map((r) => [...r.weights, ...r.selects])).toEqual(b.map((r) => [...r.weights, ...r.selects]));
+      }),
+      fcParams(200),
+    );
   });
 });

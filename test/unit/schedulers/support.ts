@@ -1,7 +1,6 @@
 /**
- * Helpers for the scheduler tests and bench/schedulers-study.ts: random sets, the trident 2/5
- * offsets, and a private, literal transcription of the section 4 `heuristic` (used only until the
- * golden model's model/schedulers/heuristic.ts exists; see refHeuristic).
+ * Helpers for the scheduler tests: random sets, the trident 2/5 offsets, and a literal
+ * transcription of the section 4 `heuristic` that cross-checks model/schedulers/heuristic.ts.
  */
 import type { ScheduledRow, SetWeights } from '../../../model/types.ts';
 
@@ -36,7 +35,7 @@ export function randomSet(K: number, S: number, N: number, sparsity: number, see
 }
 
 /**
- * Section 4 of docs/architecture.md, transcribed literally (private copy for comparisons only).
+ * Section 4 of docs/architecture.md, transcribed literally and slowly (a test oracle only).
  */
 export function refHeuristic(set: SetWeights, offsets: Offsets, h: number): ScheduledRow[] {
   const { K, S, N } = set;
