@@ -105,3 +105,17 @@ describe('generated TypeScript header', () => {
     expect(layout.lanes).toBe(loadConfig(name).lanes);
   });
 });
+
+describe('sparsetile synth --fpga ice40 (slow tier)', () => {
+  // The tiny configuration promises to fit a small FPGA: Yosys synth_ice40 and nextpnr-ice40 for real.
+  it.runIf(SLOW)('places and routes tiny on an iCE40 HX8K and reports LUTs, block RAMs and Fmax', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'st-ice40-'));
+    const r = await runCli(['synth', '--config', 'tiny', '--fpga', 'ice40', '--out', out], { timeout: 1_200_000 });
+    expect(r.exitCode, String(r.all)).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'synth.json'), 'utf8'));
+    expect(report.ice40.fits).toBe(true);
+    expect(report.ice40.brams).toBeLessThanOrEqual(32);
+    expect(report.ice40.luts).toBeGreaterThan(0);
+    expect(report.ice40.fmaxMHz).toBeGreaterThan(0);
+  }, 1_500_000);
+});

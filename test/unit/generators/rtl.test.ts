@@ -52,7 +52,7 @@ describe('RTL generator', () => {
   it('host widths follow section 9: W(x) = max(1, ceil(log2 x))', () => {
     expect([1, 2, 3, 4, 5, 16, 17].map(indexBits)).toEqual([1, 1, 2, 2, 3, 4, 5]);
     const w = hostWidths(loadConfig('tiny'));
-    expect(w).toMatchObject({ tileSelBits: 1, wmBankSelBits: 2, wmWdataBits: 44, amBankSelBits: 2, peSelBits: 1, countBits: 8, strideBits: 9 });
+    expect(w).toMatchObject({ tileSelBits: 1, wmBankSelBits: 2, wmWdataBits: 44, amBankSelBits: 2, peSelBits: 1, countBits: 8, strideBits: 8 });
     expect(hostWidths(loadConfig('dense')).amBankSelBits).toBe(1);
   });
 
