@@ -21,6 +21,7 @@
 import type { ResolvedConfig } from '../spec/config.ts';
 import { heuristic } from './schedulers/heuristic.ts';
 import type { SchedulerName, SetWeights } from './types.ts';
+import { mulberry32 } from './random.ts';
 
 export interface ShuffleOptions {
   /** Random filter swaps tried between sets, as a multiple of the number of sets (default 0). */
@@ -62,16 +63,7 @@ export function shuffleFilters(a: Int32Array | JobLike, b: number | ResolvedConf
   return sets.map((s) => [...s, ...new Array<number>(K - s.length).fill(-1)]);
 }
 
-function prng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let t = x;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = (seed: number): (() => number) => mulberry32(seed).next;
 
 function assignFilters(weights: Int32Array, F: number, S: number, N: number, K: number, opts: ShuffleOptions): number[][] {
   if (!Number.isInteger(K) || K < 1) throw new Error(`shuffleFilters: K must be a positive integer, got ${K}`);

@@ -27,6 +27,7 @@
  */
 import type { ScheduledRow, SetWeights } from '../types.ts';
 import { heuristic } from './heuristic.ts';
+import { mulberry32 } from '../random.ts';
 
 export type Offsets = readonly (readonly [number, number])[];
 
@@ -506,17 +507,8 @@ function windowPass(p: Placement, L: number, from = 0, to = p.S - 1): number {
   return saved;
 }
 
-/** mulberry32: deterministic, so identical input gives an identical schedule. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (model/random.ts): deterministic, so identical input gives an identical schedule. */
+const prng = (seed: number): (() => number) => mulberry32(seed).next;
 
 /**
  * Plateau walk: shift a random processed row by one or two steps (same row count, kept only when

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../../spec/config.ts';
 import { hostWidths } from '../../generators/widths.ts';
+import { mulberry32 } from '../../model/random.ts';
 
 export async function lint(dir: string, files: string[]): Promise<string> {
   const r = await execa('verilator', ['--lint-only', '-Wall', '--top-module', 'st_top', ...files], { cwd: dir, reject: false, all: true });
@@ -20,17 +21,8 @@ export async function icarusCompile(dir: string, files: string[], extra: string[
   return `${r.all ?? ''}`.trim() + (r.exitCode === 0 ? '' : `\n(exit ${r.exitCode})`);
 }
 
-/** A tiny deterministic PRNG (mulberry32), so the directed jobs are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (model/random.ts), so the directed jobs are reproducible. */
+export const rng = (seed: number): (() => number) => mulberry32(seed).next;
 
 interface Row {
   step: number;

@@ -1,7 +1,7 @@
 /** fast-check arbitraries for the scheduler tests: small random sets with a pattern that is valid for their N. */
 import fc from 'fast-check';
 import type { SetWeights } from '../../../model/types.ts';
-import type { Offsets } from './support.ts';
+import { rng, type Offsets } from './support.ts';
 
 /** Patterns in code order (ascending (ahead, aside), (0,0) first) with the smallest N they are valid for. */
 export const PATTERNS: readonly { name: string; offsets: Offsets; minN: number }[] = [
@@ -35,14 +35,7 @@ export function caseArb(maxK: number, maxS: number, maxN: number, patterns = PAT
     })
     .filter(({ N, p }) => N >= patterns[p].minN)
     .map(({ K, S, N, p, density, seed }) => {
-      let a = seed >>> 0;
-      const rand = () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const rand = rng(seed);
       const weights = new Int32Array(K * S * N);
       for (let i = 0; i < weights.length; i++) if (rand() < density) weights[i] = (1 + Math.floor(rand() * 100)) * (rand() < 0.5 ? -1 : 1);
       const { offsets, name } = patterns[p];

@@ -3,23 +3,15 @@
  * transcription of the section 4 `heuristic` that cross-checks model/schedulers/heuristic.ts.
  */
 import type { ScheduledRow, SetWeights } from '../../../model/types.ts';
+import { mulberry32 } from '../../../model/random.ts';
 
 export type Offsets = readonly (readonly [number, number])[];
 
 /** Trident 2/5 in code order (docs/architecture.md section 2). */
 export const TRIDENT_2_5: Offsets = [[0, 0], [1, -1], [1, 0], [1, 1], [1, 3], [2, -2], [2, 0], [2, 2]];
 
-/** mulberry32: a small deterministic PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (model/random.ts, mulberry32). */
+export const rng = (seed: number): (() => number) => mulberry32(seed).next;
 
 /** A random set: each slot is non-zero (a value in -8..8 without 0) with probability 1 - sparsity. */
 export function randomSet(K: number, S: number, N: number, sparsity: number, seed: number): SetWeights {
