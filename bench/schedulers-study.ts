@@ -3,7 +3,7 @@
  * optimum, how often `best` reaches it, what `best` removes on paper-config layers and at what time
  * cost, and what filter shuffling gains.
  *
- *   npx tsx bench/schedulers-study.ts [--small N] [--milp-sec S] [--layers N] [--effort E] [--only small|layers|shuffle]
+ *   npx tsx bench/schedulers-study.ts [--small N] [--milp-sec S] [--layers N] [--effort E] [--only small|layers|shuffle|headroom] [--sets N] [--C 64,128,256]
  *
  * Also registers the section "schedulers study" (quick sizes) for bench/run.ts when imported.
  */
@@ -31,6 +31,9 @@ export interface StudyOptions {
   layers: number;
   effort: number;
   only?: string;
+  /** headroom: sets per (C, sparsity) cell, and the channel counts to study. */
+  sets?: number;
+  headroomC?: number[];
 }
 
 const cfg = loadConfig('paper');
@@ -190,7 +193,71 @@ function shuffleStudy(o: StudyOptions): void {
   }
 }
 
+/**
+ * Headroom on paper-config sets: heuristic, best (effort 1 and 2) and the MILP (warm-started by the
+ * better best, `milpSec` limit) on the first `sets` sets of 3x3 layers with C = 64/128/256 at
+ * sparsity 0.5 and 0.6. One MILP at a time. Prints one line per set and a summary per cell.
+ */
+async function headroomStudy(o: StudyOptions): Promise<void> {
+  const F = 64;
+  const n = o.sets ?? 6;
+  const Cs = o.headroomC ?? [64, 128, 256];
+  console.log(`headroom: paper-config sets (K=16, N=16, trident 2/5), 3x3 convs with ${F} filters, first ${n} sets per cell; MILP ${o.milpSec} s, warm-started by best`);
+  console.log('gaps are relative to heuristic rows: heur->opt uses the MILP incumbent, heur->bound its proven lower bound');
+  console.log(`${pad('C', 4)} ${pad('S', 4)} ${pad('sp', 4)} ${pad('set', 4)} ${pad('heur', 5)} ${pad('b1', 5)} ${pad('b2', 5)} ${pad('milp', 5)} ${pad('bound', 5)} ${pad('proven', 6)} ${pad('b1 ms', 7)} ${pad('b2 ms', 7)} ${pad('h ms', 6)} ${pad('milp s', 6)}`);
+  const summary: string[] = [];
+  for (const sp of [0.5, 0.6]) {
+    for (const C of Cs) {
+      const S = 9 * Math.ceil(C / cfg.lanes);
+      const sets: SetWeights[] = [];
+      for (let i = 0; sets.length < n; i++) {
+        for (const job of paperJobs(C, sp, 7919 * i + C + Math.round(100 * sp), F)) {
+          for (const filters of defaultSets(job.filterIds.length, cfg.filtersPerTile)) if (sets.length < n) sets.push(setWeights(job, filters));
+        }
+      }
+      let H0 = 0;
+      let B1 = 0;
+      let B2 = 0;
+      let M = 0;
+      let LB = 0;
+      let proven = 0;
+      for (let j = 0; j < sets.length; j++) {
+        const set = sets[j];
+        let t0 = performance.now();
+        const h = heuristic(set, OFF, H);
+        const th = performance.now() - t0;
+        t0 = performance.now();
+        const b1 = scheduleBest(set, OFF, H, { effort: 1 });
+        const t1 = performance.now() - t0;
+        t0 = performance.now();
+        const b2 = scheduleBest(set, OFF, H, { effort: 2 });
+        const t2 = performance.now() - t0;
+        assertLegal(set, OFF, H, b1);
+        assertLegal(set, OFF, H, b2);
+        const start = b2.length <= b1.length ? b2 : b1;
+        const res = await scheduleOptimal(set, OFF, H, { timeLimitSec: o.milpSec, start });
+        assertLegal(set, OFF, H, res.rows);
+        H0 += h.length;
+        B1 += b1.length;
+        B2 += b2.length;
+        M += res.rows.length;
+        LB += res.bound;
+        if (res.optimal) proven++;
+        console.log(
+          `${pad(C, 4)} ${pad(S, 4)} ${pad(sp, 4)} ${pad(j, 4)} ${pad(h.length, 5)} ${pad(b1.length, 5)} ${pad(b2.length, 5)} ${pad(res.rows.length, 5)} ${pad(res.bound, 5)} ${pad(res.optimal ? 'yes' : 'no', 6)} ${pad(t1.toFixed(0), 7)} ${pad(t2.toFixed(0), 7)} ${pad(th.toFixed(1), 6)} ${pad(res.seconds.toFixed(0), 6)}`,
+        );
+      }
+      summary.push(
+        `${pad(C, 4)} ${pad(S, 4)} ${pad(sp, 4)} ${pad(`${proven}/${sets.length}`, 6)} ${pad(H0, 6)} ${pad(B1, 6)} ${pad(B2, 6)} ${pad(M, 6)} ${pad(LB, 6)} ${pad(pct((H0 - B1) / H0), 8)} ${pad(pct((H0 - B2) / H0), 8)} ${pad(pct((H0 - M) / H0), 9)} ${pad(pct((H0 - LB) / H0), 10)}`,
+      );
+    }
+  }
+  console.log(`\n${pad('C', 4)} ${pad('S', 4)} ${pad('sp', 4)} ${pad('proven', 6)} ${pad('heur', 6)} ${pad('best1', 6)} ${pad('best2', 6)} ${pad('milp', 6)} ${pad('bound', 6)} ${pad('h->b1', 8)} ${pad('h->b2', 8)} ${pad('h->milp', 9)} ${pad('h->bound', 10)}`);
+  for (const line of summary) console.log(line);
+}
+
 export async function runStudy(o: StudyOptions): Promise<void> {
+  if (o.only === 'headroom') return headroomStudy(o);
   if (!o.only || o.only === 'small') await smallStudy(o);
   if (!o.only || o.only === 'layers') await layerStudy(o);
   if (!o.only || o.only === 'shuffle') shuffleStudy(o);
@@ -210,5 +277,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     layers: arg('layers', 3),
     effort: arg('effort', 1),
     only: i >= 0 ? process.argv[i + 1] : undefined,
+    sets: arg('sets', 6),
+    headroomC: process.argv.includes('--C') ? process.argv[process.argv.indexOf('--C') + 1].split(',').map(Number) : undefined,
   });
 }

@@ -27,10 +27,22 @@ describe('sparsetile config', () => {
   });
 
   it('every command has --help', async () => {
-    for (const args of [['--help'], ['config', '--help'], ['config', 'show', '--help'], ['config', 'check', '--help']]) {
-      const r = await runCli(args);
-      expect(r.exitCode, args.join(' ')).toBe(0);
-      expect(String(r.stdout)).toMatch(/^Usage: sparsetile/);
+    // Walk the command tree from the top-level help, so a newly registered command is covered too.
+    const commandsOf = (help: string): string[] =>
+      [...(help.split(/^Commands:$/m)[1] ?? '').matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    const top = await runCli(['--help']);
+    expect(top.exitCode).toBe(0);
+    const queue = commandsOf(String(top.stdout)).map((c) => [c]);
+    expect(queue.map((c) => c[0])).toEqual(expect.arrayContaining(['config', 'run', 'generate', 'synth', 'cosim', 'regress', 'mutate', 'demo', 'net', 'import']));
+    let checked = 0;
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      const r = await runCli([...path, '--help']);
+      expect(r.exitCode, path.join(' ')).toBe(0);
+      expect(String(r.stdout), path.join(' ')).toMatch(new RegExp(`^Usage: sparsetile ${path.join(' ')}`));
+      queue.push(...commandsOf(String(r.stdout)).map((c) => [...path, c]));
+      checked++;
     }
+    expect(checked).toBeGreaterThanOrEqual(13);
   });
 });
