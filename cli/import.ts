@@ -41,6 +41,7 @@ export function registerImport(program: Command): void {
         if (!(prune >= 0 && prune <= 1)) throw new SparsetileError(`--prune must be the density to keep, a number from 0 to 1 (0.2 keeps 20% of the weights), got ${JSON.stringify(f.prune)}.`);
       }
       if ((f.global || f.structured) && prune === undefined && !f.densityTable) throw new SparsetileError('--global and --structured need a target: give --prune <density> (or --density-table for --structured).');
+      if (f.global && f.structured) throw new SparsetileError('--global and --structured cannot be combined: structured pruning keeps whole lane-aligned groups per layer, with no single global threshold. Use one of them.');
       if (f.global && f.densityTable) throw new SparsetileError('--global and --density-table contradict each other: a global threshold has one overall target. Use one of them.');
       let inputShape: number[] | undefined;
       if (f.inputShape) {

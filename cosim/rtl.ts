@@ -1,13 +1,12 @@
 /**
- * Generated RTL for co-simulation: `sparsetile generate` run once per configuration and generator
- * version, cached under <cache>/rtl/<config hash>-<generator sources hash>/. Mutants (cli/mutate.ts)
+ * Generated RTL for co-simulation: the generator's bundle (what `sparsetile generate` writes), made
+ * once per configuration and generator version and cached under <cache>/rtl/<config hash>-<generator sources hash>/. Mutants (cli/mutate.ts)
  * are copies of such a directory with one file edited.
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { execa } from 'execa';
+import { writeBundle } from '../generators/bundle.ts';
 import type { ResolvedConfig } from '../spec/config.ts';
 import { SparsetileError } from '../spec/errors.ts';
 import { cacheRoot, REPO_ROOT } from './sim/runner.ts';
@@ -79,28 +78,7 @@ async function generate(cfg: ResolvedConfig): Promise<RtlDir> {
   const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
   mkdirSync(tmp, { recursive: true });
   const rtlTmp = join(tmp, 'rtl');
-  // In-process when the generator's bundle module is there (no second Node start-up); the
-  // documented `sparsetile generate --config X --out DIR` otherwise.
-  const bundleModule = join(REPO_ROOT, 'generators', 'bundle.ts');
-  const mod = existsSync(bundleModule) ? ((await import(pathToFileURL(bundleModule).href)) as { writeBundle?: (c: ResolvedConfig, out: string) => Promise<unknown> }) : {};
-  if (typeof mod.writeBundle === 'function') {
-    await mod.writeBundle(cfg, rtlTmp);
-  } else {
-    const cfgFile = join(tmp, `${cfg.name}.json`);
-    writeFileSync(cfgFile, `${JSON.stringify(cfg.input, null, 2)}\n`);
-    const r = await execa('node', [join(REPO_ROOT, 'bin', 'sparsetile.mjs'), 'generate', '--config', cfgFile, '--out', rtlTmp], {
-      reject: false, all: true, cwd: REPO_ROOT,
-    });
-    if (r.exitCode !== 0) {
-      rmSync(tmp, { recursive: true, force: true });
-      const unknown = /unknown command 'generate'/.test(String(r.all));
-      throw new SparsetileError(
-        unknown
-          ? 'The RTL generator is not available in this build: `sparsetile generate` does not exist yet, so there is nothing to co-simulate.'
-          : `sparsetile generate --config ${cfg.name} failed (exit status ${r.exitCode}):\n${String(r.all).trim()}`,
-      );
-    }
-  }
+  await writeBundle(cfg, rtlTmp);
   try {
     readRtlDir(rtlTmp, gh, false);
   } catch (e) {

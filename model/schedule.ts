@@ -2,18 +2,16 @@
  * Scheduling a lowered job: split its filters into sets of K (or as model/shuffle.ts assigns
  * them), run a scheduler on every set, and check any schedule against the legality rules of
  * docs/architecture.md section 4.
- *
- * `dense`, `greedy` and `heuristic` live here; `best` and `optimal` (model/schedulers/best.ts,
- * optimal.ts) and filter shuffling (model/shuffle.ts) are loaded when those modules exist.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../spec/config.ts';
 import { SparsetileError } from '../spec/errors.ts';
 import type { LoweredJob } from './lower.ts';
+import { best } from './schedulers/best.ts';
 import { dense } from './schedulers/dense.ts';
 import { greedy } from './schedulers/greedy.ts';
 import { heuristic } from './schedulers/heuristic.ts';
+import { optimal } from './schedulers/optimal.ts';
+import { shuffleFilters } from './shuffle.ts';
 import type { FilterShuffler, ScheduledRow, Scheduler, SchedulerName, SetSchedule, SetWeights } from './types.ts';
 
 export const SCHEDULERS: readonly SchedulerName[] = ['dense', 'greedy', 'heuristic', 'best', 'optimal'];
@@ -29,38 +27,13 @@ export interface JobSchedule {
   readonly sets: SetSchedule[];
 }
 
-const BUILTIN: Partial<Record<SchedulerName, Scheduler>> = { dense, greedy, heuristic };
-
-/** Modules other engineers provide; loaded on first use, so a missing one only fails when asked for. */
-const PLUGINS = {
-  best: './schedulers/best.ts',
-  optimal: './schedulers/optimal.ts',
-  shuffle: './shuffle.ts',
-} as const;
-
-async function loadPlugin(what: keyof typeof PLUGINS, exportNames: string[]): Promise<unknown> {
-  const url = new URL(PLUGINS[what], import.meta.url);
-  const file = `model/${PLUGINS[what].replace('./', '')}`;
-  const label = what === 'shuffle' ? '--shuffle (filter shuffling)' : `scheduler "${what}"`;
-  if (!existsSync(fileURLToPath(url))) {
-    throw new SparsetileError(
-      `${label} is not available in this build: ${file} does not exist yet. ${what === 'shuffle' ? 'Run without --shuffle' : 'Use --scheduler dense, greedy or heuristic'}.`,
-    );
-  }
-  const mod = (await import(url.href)) as Record<string, unknown>;
-  for (const name of exportNames) if (typeof mod[name] === 'function') return mod[name];
-  throw new SparsetileError(
-    `${label} is not available: ${file} exports no function named ${exportNames.map((n) => `"${n}"`).join(' or ')}. Export one with the type declared in model/types.ts.`,
-  );
-}
+/** `optimal` is asynchronous (the MILP solver); scheduleJob awaits whatever a scheduler returns. */
+const SCHEDULER_FNS: Record<SchedulerName, Scheduler> = { dense, greedy, heuristic, best, optimal: optimal as unknown as Scheduler };
 
 export async function getScheduler(name: SchedulerName): Promise<Scheduler> {
-  const builtin = BUILTIN[name];
-  if (builtin) return builtin;
-  if (name !== 'best' && name !== 'optimal') {
-    throw new SparsetileError(`--scheduler must be one of ${SCHEDULERS.join(', ')}, got ${JSON.stringify(name)}.`);
-  }
-  return (await loadPlugin(name, [name, 'default'])) as Scheduler;
+  const fn = SCHEDULER_FNS[name];
+  if (!fn) throw new SparsetileError(`--scheduler must be one of ${SCHEDULERS.join(', ')}, got ${JSON.stringify(name)}.`);
+  return fn;
 }
 
 /** The default assignment: filter f goes to set floor(f/K), PE f mod K; -1 pads the last set. */
@@ -97,7 +70,7 @@ export async function scheduleJob(
   const Fj = job.filterIds.length;
   let assignment: number[][];
   if (opts.shuffle) {
-    const shuffler = (await loadPlugin('shuffle', ['shuffleFilters', 'default'])) as FilterShuffler;
+    const shuffler: FilterShuffler = shuffleFilters;
     assignment = await shuffler(job, cfg, { seed: opts.seed ?? 0, scheduler: name });
   } else {
     assignment = defaultSets(Fj, K);

@@ -12,6 +12,7 @@ import { resolveConfig, type ResolvedConfig } from '../../spec/config.ts';
 import { generateRtl } from '../../generators/rtl.ts';
 import { fcParams, seedTag } from '../support/seed.ts';
 import { icarusCompile, lint, runIcarus, writeDirectedJob } from './rtl-support.ts';
+import { SparsetileError } from '../../spec/errors.ts';
 
 const clog2 = (n: number) => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
 
@@ -56,8 +57,11 @@ const configArb = fc
         memory: { weightBanking: r.weightBanking, weightDepth: 16, activationBankDepth: 32, outputDepth: 8 },
         output: { relu: r.relu, shift: Math.floor(r.shiftFrac * acc), bits: Math.max(2, Math.round(r.outFrac * acc)), saturate: r.saturate },
       });
-    } catch {
-      return null; // e.g. lookaside offsets that collide modulo a small lane count
+    } catch (e) {
+      // only a rejection of the configuration itself (e.g. lookaside offsets that collide modulo a
+      // small lane count) is expected here; anything else is a bug
+      if (e instanceof SparsetileError) return null;
+      throw e;
     }
   })
   .filter((c): c is ResolvedConfig => c !== null);

@@ -19,7 +19,7 @@ import type { LayerSpec } from '../../model/types.ts';
 import { WORKLOAD_FORMAT, type ManifestLayer } from '../workload.ts';
 import { readOnnx, type OnnxGraphIR, type Tensor } from './onnx.ts';
 import { convFloat, runGraph, type LayerNode } from './interp.ts';
-import { pruneGlobal, pruneMagnitude, pruneStructured, readDensityTable } from './prune.ts';
+import { pruneLayers } from './prune.ts';
 import { importTfjsWeightsOnly, isTfjsFile, readTfjs } from './tfjs.ts';
 import { chooseFracBits, maxAbs, quantize, snrDb } from './quant.ts';
 
@@ -129,25 +129,7 @@ export function importModel(o: ImportOptions): ImportResult {
   if (lnodes.length === 0) throw new SparsetileError(`${o.file}: has no Conv, Gemm or MatMul layer with constant weights; there is nothing to lower onto the tile.`);
 
   // 2. pruning
-  const table = o.densityTable ? readDensityTable(o.densityTable) : null;
-  const targets = lnodes.map((l) => (table ? table.get(l.spec.name) ?? table.get('*') ?? null : o.prune ?? null));
-  let pruned: Float64Array[];
-  let groupInfo: ({ groups: number; keptGroups: number } | null)[] = lnodes.map(() => null);
-  if (o.global && o.prune !== undefined && !o.structured) {
-    pruned = pruneGlobal(lnodes.map((l) => l.weights), o.prune).map((r) => r.weights);
-  } else {
-    pruned = lnodes.map((l, i) => {
-      const t = targets[i];
-      if (t === null || t === undefined) return Float64Array.from(l.weights);
-      if (o.structured) {
-        const r = pruneStructured(l.weights, l.spec, o.lanes, t);
-        groupInfo[i] = { groups: r.groups, keptGroups: r.keptGroups };
-        return r.weights;
-      }
-      return pruneMagnitude(l.weights, t).weights;
-    });
-  }
-  if (o.global && o.structured) groupInfo = groupInfo.map((x2) => x2);
+  const { pruned, targets, groupInfo } = pruneLayers(lnodes.map((l) => ({ weights: l.weights, spec: l.spec })), o);
   const prunedOf = new Map(lnodes.map((l, i) => [l.node.name, pruned[i]!]));
 
   // 3. weight quantisation

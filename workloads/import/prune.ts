@@ -116,3 +116,42 @@ export function readDensityTable(file: string): Map<string, number> {
   }
   return m;
 }
+
+/** What an import asks of pruning (the `sparsetile import` flags). */
+export interface PruneRequest {
+  readonly prune?: number;
+  readonly structured?: boolean;
+  readonly global?: boolean;
+  readonly densityTable?: string;
+  /** Lane count N that structured groups align to. */
+  readonly lanes: number;
+}
+
+/**
+ * Prunes every layer of an import as requested: one global magnitude threshold (--global), or per
+ * layer to --prune or to its density-table entry, by magnitude or in lane-aligned groups
+ * (--structured). Layers without a target are kept whole. `targets` is each layer's own target
+ * (null without one; unused by --global); groupInfo is set for structured layers.
+ */
+export function pruneLayers(
+  layers: readonly { readonly weights: Float64Array; readonly spec: LayerSpec }[],
+  o: PruneRequest,
+): { pruned: Float64Array[]; targets: (number | null)[]; groupInfo: ({ groups: number; keptGroups: number } | null)[] } {
+  const groupInfo: ({ groups: number; keptGroups: number } | null)[] = layers.map(() => null);
+  const table = o.densityTable ? readDensityTable(o.densityTable) : null;
+  const targets = layers.map((l) => (table ? table.get(l.spec.name) ?? table.get('*') ?? null : o.prune ?? null));
+  if (o.global && o.prune !== undefined && !o.structured) {
+    return { pruned: pruneGlobal(layers.map((l) => l.weights), o.prune).map((r) => r.weights), targets, groupInfo };
+  }
+  const pruned = layers.map((l, i) => {
+    const t = targets[i];
+    if (t === null) return Float64Array.from(l.weights);
+    if (o.structured) {
+      const r = pruneStructured(l.weights, l.spec, o.lanes, t);
+      groupInfo[i] = { groups: r.groups, keptGroups: r.keptGroups };
+      return r.weights;
+    }
+    return pruneMagnitude(l.weights, t).weights;
+  });
+  return { pruned, targets, groupInfo };
+}

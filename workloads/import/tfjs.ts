@@ -29,7 +29,7 @@ import { SparsetileError } from '../../spec/errors.ts';
 import type { LayerSpec } from '../../model/types.ts';
 import { WORKLOAD_FORMAT } from '../workload.ts';
 import type { GraphNode, OnnxGraphIR, Tensor } from './onnx.ts';
-import { pruneGlobal, pruneMagnitude, pruneStructured, readDensityTable } from './prune.ts';
+import { pruneLayers } from './prune.ts';
 import { chooseFracBits, maxAbs, quantize } from './quant.ts';
 import type { ImportOptions, ImportResult, ImportedLayer } from './pipeline.ts';
 
@@ -824,23 +824,7 @@ function fromKeras(file: string, topo0: Record<string, unknown>, weights: Map<st
 export function importTfjsWeightsOnly(o: ImportOptions, m: TfjsModel): ImportResult {
   const bits = o.quant === 'int8' ? 8 : 16;
   const ls = m.layers;
-  const table = o.densityTable ? readDensityTable(o.densityTable) : null;
-  const targets = ls.map((l) => (table ? table.get(l.spec.name) ?? table.get('*') ?? null : o.prune ?? null));
-  const groupInfo: ({ groups: number; keptGroups: number } | null)[] = ls.map(() => null);
-  let pruned: Float64Array[];
-  if (o.global && o.prune !== undefined && !o.structured) pruned = pruneGlobal(ls.map((l) => l.weights), o.prune).map((r) => r.weights);
-  else {
-    pruned = ls.map((l, i) => {
-      const t = targets[i];
-      if (t === null || t === undefined) return Float64Array.from(l.weights);
-      if (o.structured) {
-        const r = pruneStructured(l.weights, l.spec, o.lanes, t);
-        groupInfo[i] = { groups: r.groups, keptGroups: r.keptGroups };
-        return r.weights;
-      }
-      return pruneMagnitude(l.weights, t).weights;
-    });
-  }
+  const { pruned, targets, groupInfo } = pruneLayers(ls, o);
   const notes = [...m.assumptions];
   if (o.input) notes.push(`--input ${o.input} was not used: a ${m.format} import does not run the network, so it has no real activations`);
   const layers: ImportedLayer[] = ls.map((l, i) => {

@@ -42,7 +42,8 @@ describe('RTL generator', () => {
     for (const f of generateRtl(loadConfig('paper'))) expect(f.text, f.path).not.toMatch(/\{\{/);
     const top = generateRtl(loadConfig('paper')).find((f) => f.path === 'st_top.v')!.text;
     expect(top).toContain('do not override');
-    expect(top).toMatch(/input {2}wire \[1-1:0\] {4}om_tile_i|input {2}wire \[2-1:0\] {4}om_tile_i/);
+    // paper has T = 4 tiles, so the tile index is W(4) = 2 bits wide (section 9)
+    expect(top).toMatch(/input {2}wire \[2-1:0\] {4}om_tile_i/);
   });
 
   it('templates are strict: a missing field throws', () => {
