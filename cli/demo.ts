@@ -11,8 +11,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../spec/config.ts';
 import { SparsetileError } from '../spec/errors.ts';
 import { randomLayer } from '../model/layer-io.ts';
-import { getScheduler } from '../model/schedule.ts';
-import type { LayerData, SchedulerName } from '../model/types.ts';
+import type { LayerData } from '../model/types.ts';
 import { runCase } from '../cosim/case.ts';
 import { failLines, fmtRate } from '../cosim/report.ts';
 import { ensureRtl } from '../cosim/rtl.ts';
@@ -20,7 +19,8 @@ import {
   chooseDemoLayer, cropActivations, cropOrigin, DEMO_MODEL, demoImport, demoModelPath, DEMO_TIERS, workloadCandidates,
 } from '../cosim/demo-layer.ts';
 import { readWorkloadLayer } from '../workloads/workload.ts';
-import { parseScheduler, parseSims } from './cosim.ts';
+import { parseSims } from './cosim.ts';
+import { addSchedulerOption, parseScheduler } from './layer-options.ts';
 import { writeFileAtomic } from './io.ts';
 
 /** A 3x3 convolution of ResNet-50's conv2_x shape (64 -> 64 channels), cropped to a 10x10 input, 70% zero weights. */
@@ -115,11 +115,12 @@ export function outputStageCoverage(cfg: Pick<ResolvedConfig, 'output'>, values:
 }
 
 export function registerDemo(program: Command): void {
-  program
+  const cmd = program
     .command('demo')
     .description('generate the paper RTL, import a real layer (PaddleOCR text detector, pruned, int16, MNIST input), schedule it with `best`, co-simulate it in Verilator, print the verdict and speedup')
-    .option('--config <name|file>', 'hardware configuration', 'paper')
-    .option('--scheduler <name>', 'scheduler (falls back to heuristic when best is not available)', 'best')
+    .option('--config <name|file>', 'hardware configuration', 'paper');
+  addSchedulerOption(cmd, 'best');
+  cmd
     .addOption(new Option('--sim <which>', 'simulator').choices(['verilator', 'icarus', 'both']).default('verilator'))
     .option('--random', `the seeded random layer instead of the real one (conv ${DEMO_LAYER.shape.join('x')}, ${DEMO_LAYER.sparsity * 100}% zero weights)`)
     .option('--out <dir>', 'output directory', 'rtl-out/demo')
@@ -129,14 +130,7 @@ export function registerDemo(program: Command): void {
       const cfg = loadConfig(o.config);
       const out = resolve(o.out);
       const sims = parseSims(o.sim);
-      let scheduler: SchedulerName = parseScheduler(o.scheduler);
-      try {
-        await getScheduler(scheduler);
-      } catch (e) {
-        if (!(e instanceof SparsetileError)) throw e;
-        say(`note: scheduler "${scheduler}" is not available in this build (${e.message.split(':')[0]}); using "heuristic" instead.`);
-        scheduler = 'heuristic';
-      }
+      const scheduler = parseScheduler(o.scheduler);
       say(`== 1. generate RTL for "${cfg.name}": ${cfg.tiles} tiles x ${cfg.filtersPerTile} PEs x ${cfg.lanes} lanes, ${cfg.muxInputs}-input muxes, lookahead ${cfg.lookahead}`);
       const rtl = await ensureRtl(cfg);
       rmSync(join(out, 'rtl'), { recursive: true, force: true });

@@ -3,11 +3,10 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { loadConfig } from '../spec/config.ts';
 import { SparsetileError } from '../spec/errors.ts';
-import { SCHEDULERS } from '../model/schedule.ts';
-import type { SchedulerName } from '../model/types.ts';
 import { catalogNetworkNames } from '../workloads/catalog/schema.ts';
 import { formatNetCsv, formatNetTable, runNetwork } from '../workloads/net.ts';
 import { writeFileAtomic } from './io.ts';
+import { addSchedulerOption, addShuffleOption, DEFAULT_SEED, parseScheduler, parseSeed } from './layer-options.ts';
 
 /** A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal. */
 export function progressBar(stream: NodeJS.WriteStream = process.stderr): ((done: number, total: number, label: string) => void) & { end(): void } {
@@ -29,27 +28,23 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): ((done
 }
 
 export function registerNet(program: Command): void {
-  program
+  const cmd = program
     .command('net')
     .description('run every layer of a network through the golden model: per-layer steps, dense and scheduled cycles, speedup, zeros removed; network total')
     .requiredOption('--network <name|dir>', 'a catalog network (see --list) or a workload folder written by `sparsetile import`')
-    .option('--config <name|file>', 'hardware configuration', 'paper')
-    .option('--scheduler <name>', `scheduler: ${SCHEDULERS.join(', ')}`, 'heuristic')
-    .option('--shuffle', 'filter shuffling (model/shuffle.ts)', false)
-    .option('--seed <n>', 'seed of the synthetic weights of catalog networks (and of shuffling)', '1')
+    .option('--config <name|file>', 'hardware configuration', 'paper');
+  addSchedulerOption(cmd);
+  addShuffleOption(cmd);
+  cmd
+    .option('--seed <n>', `seed of the synthetic weights of catalog networks (default ${DEFAULT_SEED})`)
     .option('--layers <regex>', 'only the layers whose name matches')
     .option('--out <dir>', 'write net.json and net.csv into this folder')
     .option('--json', 'print the JSON result instead of the table')
     .addHelpText('after', `\nCatalog networks: ${safeNames()}\nCatalog weights are synthetic (published per-layer densities, uniform random placement from --seed).`)
-    .action(async (opts: { network: string; config: string; scheduler: string; shuffle: boolean; seed: string; layers?: string; out?: string; json?: boolean }) => {
+    .action(async (opts: { network: string; config: string; scheduler: string; shuffle?: boolean; seed?: string; layers?: string; out?: string; json?: boolean }) => {
       const cfg = loadConfig(opts.config);
-      if (!SCHEDULERS.includes(opts.scheduler as SchedulerName)) {
-        throw new SparsetileError(`--scheduler must be one of ${SCHEDULERS.join(', ')}, got ${JSON.stringify(opts.scheduler)}.`);
-      }
-      const seed = Number(opts.seed);
-      if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-        throw new SparsetileError(`--seed must be an integer from 0 to 4294967295, got ${JSON.stringify(opts.seed)}.`);
-      }
+      const scheduler = parseScheduler(opts.scheduler);
+      const seed = parseSeed(opts.seed);
       let layerFilter: RegExp | undefined;
       if (opts.layers !== undefined) {
         try {
@@ -59,7 +54,7 @@ export function registerNet(program: Command): void {
         }
       }
       const bar = progressBar();
-      const result = await runNetwork(opts.network, cfg, { scheduler: opts.scheduler as SchedulerName, shuffle: opts.shuffle, seed, layerFilter, onProgress: bar });
+      const result = await runNetwork(opts.network, cfg, { scheduler, shuffle: Boolean(opts.shuffle), seed, layerFilter, onProgress: bar });
       bar.end();
       if (result.layers.length === 0) throw new SparsetileError(`--layers ${JSON.stringify(opts.layers)} matches no layer of ${opts.network}.`);
       const json = `${JSON.stringify(result, null, 2)}\n`;

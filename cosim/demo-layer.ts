@@ -17,7 +17,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../spec/config.ts';
 import { SparsetileError } from '../spec/errors.ts';
-import { outSize } from '../model/lower.ts';
+import { denseSteps, outSize } from '../model/lower.ts';
+import { capacity } from '../spec/encoding.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
 import { importModel, writeWorkload } from '../workloads/import/pipeline.ts';
 import { readLayerJson, readManifest, type WorkloadManifest } from '../workloads/workload.ts';
@@ -124,54 +125,53 @@ export interface LayerFit {
 }
 
 function figures(spec: LayerSpec, cfg: ResolvedConfig, input: readonly [number, number]) {
-  const N = cfg.lanes;
-  const h = cfg.lookahead;
-  const S = spec.kernelH * spec.kernelW * Math.ceil(spec.channels / N);
-  const Qw = Math.ceil((S + h) / (h + 1));
+  const S = denseSteps(spec, cfg.lanes);
   const sets = Math.ceil(spec.filters / spec.groups / cfg.filtersPerTile);
-  const localSets = Math.ceil(sets / cfg.tiles);
   const outH = spec.kind === 'fc' ? 1 : outSize(input[0], spec.padH, spec.kernelH, spec.stride, spec.dilation);
   const outW = spec.kind === 'fc' ? 1 : outSize(input[1], spec.padW, spec.kernelW, spec.stride, spec.dilation);
   const windows = outH >= 1 && outW >= 1 ? outH * outW : 0;
+  // Every set at the dense S rows: the bound on rowsHw, so any schedule fits.
+  const c = capacity(cfg, { S, windows, rowsPerSet: new Array<number>(sets).fill(S) }, cfg.name);
   return {
-    S, Qw, sets, localSets, tilesUsed: Math.min(sets, cfg.tiles), windows,
-    weightRows: localSets * S, activationWords: windows * Qw, outputWords: localSets * windows,
+    S, Qw: c.Qw, sets, localSets: c.localSets, tilesUsed: Math.min(sets, cfg.tiles), windows,
+    weightRows: c.weightRows, activationWords: c.activationWords, outputWords: c.outputWords, rule: c.rule,
     macs: windows * spec.filters * spec.channels * spec.kernelH * spec.kernelW,
   };
 }
 
+/** The broken rule of section 5 in a few words, for the demo's "why" lines. */
+function problemText(f: ReturnType<typeof figures>, cfg: ResolvedConfig, suffix: string): string {
+  if (f.rule === 'weightDepth') return `${f.localSets} local sets x ${f.S} dense rows = ${f.weightRows} weight rows > weightDepth ${cfg.weightDepth}`;
+  if (f.rule === 'activationBankDepth') return `${f.windows} windows x ${f.Qw} words = ${f.activationWords} > activationBankDepth ${cfg.activationBankDepth}${suffix}`;
+  return `${f.localSets} local sets x ${f.windows} windows = ${f.outputWords} > outputDepth ${cfg.outputDepth}${suffix}`;
+}
+
 /**
- * Whether a layer fits `cfg` (section 5, with rowsHw bounded by the dense S so that any schedule,
- * the dense baseline included, fits), cropping the input to the largest centred window that fits
- * when the windows overflow the activation or output memory. A square crop of side s is tried
- * from the larger input side down (each side capped at the layer's).
+ * Whether a layer fits `cfg` (section 5 as spec/encoding.ts `capacity` states it, with rowsHw
+ * bounded by the dense S so that any schedule, the dense baseline included, fits), cropping the
+ * input to the largest centred window that fits when the windows overflow the activation or output
+ * memory. A square crop of side s is tried from the larger input side down (each side capped at the layer's).
  */
 export function fitLayer(spec: LayerSpec, cfg: ResolvedConfig): LayerFit {
   const full: [number, number] = [spec.inH, spec.inW];
   const f0 = figures(spec, cfg, full);
   const base = { S: f0.S, Qw: f0.Qw, sets: f0.sets, tilesUsed: f0.tilesUsed, localSets: f0.localSets };
-  if (f0.weightRows > cfg.weightDepth) {
-    return {
-      ...base, input: full, cropped: false, windows: f0.windows, weightRows: f0.weightRows, activationWords: f0.activationWords, outputWords: f0.outputWords, macs: f0.macs,
-      problem: `${f0.localSets} local sets x ${f0.S} dense rows = ${f0.weightRows} weight rows > weightDepth ${cfg.weightDepth}`,
-    };
-  }
-  const fits = (f: ReturnType<typeof figures>) => f.windows >= 1 && f.activationWords <= cfg.activationBankDepth && f.outputWords <= cfg.outputDepth;
-  if (fits(f0)) return { ...base, input: full, cropped: false, windows: f0.windows, weightRows: f0.weightRows, activationWords: f0.activationWords, outputWords: f0.outputWords, macs: f0.macs, problem: null };
+  const result = (f: ReturnType<typeof figures>, input: readonly [number, number], cropped: boolean, problem: string | null): LayerFit => ({
+    ...base, input, cropped, windows: f.windows, weightRows: f.weightRows, activationWords: f.activationWords, outputWords: f.outputWords, macs: f.macs, problem,
+  });
+  // Cropping changes the windows only, so a weight-memory overflow cannot be cropped away.
+  if (f0.rule === 'weightDepth') return result(f0, full, false, problemText(f0, cfg, ''));
+  const fits = (f: ReturnType<typeof figures>) => f.windows >= 1 && f.rule === null;
+  if (fits(f0)) return result(f0, full, false, null);
   if (spec.kind === 'conv') {
     for (let s = Math.max(spec.inH, spec.inW) - 1; s >= 1; s--) {
       const input: [number, number] = [Math.min(spec.inH, s), Math.min(spec.inW, s)];
       const f = figures(spec, cfg, input);
       if (f.windows < 1) break;
-      if (fits(f)) return { ...base, input, cropped: true, windows: f.windows, weightRows: f.weightRows, activationWords: f.activationWords, outputWords: f.outputWords, macs: f.macs, problem: null };
+      if (fits(f)) return result(f, input, true, null);
     }
   }
-  return {
-    ...base, input: full, cropped: false, windows: f0.windows, weightRows: f0.weightRows, activationWords: f0.activationWords, outputWords: f0.outputWords, macs: f0.macs,
-    problem: f0.activationWords > cfg.activationBankDepth
-      ? `${f0.windows} windows x ${f0.Qw} words = ${f0.activationWords} > activationBankDepth ${cfg.activationBankDepth}, and no crop fits`
-      : `${f0.localSets} local sets x ${f0.windows} windows = ${f0.outputWords} > outputDepth ${cfg.outputDepth}, and no crop fits`,
-  };
+  return result(f0, full, false, problemText(f0, cfg, ', and no crop fits'));
 }
 
 /** A layer the chooser can consider: its position in the workload, its spec, whether it has real activations. */

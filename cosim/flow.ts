@@ -32,6 +32,23 @@ export interface ExpectedOutput {
   readonly window: number;
 }
 
+/**
+ * An output the testbench reads starting in the cycle done_o is first high, one per cycle (the
+ * host interface has one output read port): each busy tile's last written output word (the last
+ * window of its last local set), the tile that finishes last first. Section 8 guarantees every
+ * output word is in the output memory when done_o rises, so each must already hold the value
+ * read again by the bulk read-out later.
+ */
+export interface DoneProbe {
+  readonly tile: number;
+  readonly addr: number;
+  readonly pe: number;
+  /** The model's value, or undefined when no filter of the job is on this PE. */
+  readonly value: number | undefined;
+  /** Issue cycles of the tile: its last output is written pipelineLatency cycles after them. */
+  readonly issueCycles: number;
+}
+
 export interface PreparedJob {
   readonly index: number;
   readonly job: LoweredJob;
@@ -39,6 +56,8 @@ export interface PreparedJob {
   readonly images: MemoryImages;
   readonly cycles: ReturnType<typeof jobCycles>;
   readonly outputs: ExpectedOutput[];
+  /** Reads at done (see DoneProbe), in the order the testbench issues them. */
+  readonly probes: DoneProbe[];
   readonly dir: string;
   /** Host-write words: weight rows per tile, activation words per bank. */
   readonly wmRows: number[];
@@ -94,13 +113,17 @@ export async function prepareCase(o: PrepareOptions): Promise<PreparedCase> {
         }
       });
     });
+    const probes = doneProbes(layout, images, outputs, jobs.at(-1)?.outputs ?? []);
     const dir = join(o.dir, `job${index}`);
     writeImages(dir, layout, images);
     const wmRows = images.weights.map((banks) => banks[0].length);
     const actWords = images.acts[0].length;
-    const jobTxt = [images.csr.windows, images.csr.winStride, ...images.csr.tileSets, ...wmRows, actWords].join('\n');
+    const jobTxt = [
+      images.csr.windows, images.csr.winStride, ...images.csr.tileSets, ...wmRows, actWords,
+      probes.length, ...probes.flatMap((p) => [p.tile, p.addr, p.pe]),
+    ].join('\n');
     writeFileAtomic(join(dir, 'job.txt'), `${jobTxt}\n`);
-    jobs.push({ index, job, sched, images, cycles, outputs, dir, wmRows, actWords });
+    jobs.push({ index, job, sched, images, cycles, outputs, probes, dir, wmRows, actWords });
   }
   const expectedCycles = jobs.reduce((a, j) => a + j.cycles.cycles, 0);
   const denseCycles = jobs.reduce((a, j) => a + j.cycles.denseCycles, 0);
@@ -110,6 +133,34 @@ export async function prepareCase(o: PrepareOptions): Promise<PreparedCase> {
     `${JSON.stringify({ config: cfg.name, scheduler: o.scheduler, layer: o.layer.spec, expectedCycles, denseCycles, outputsTotal, jobs: jobs.map((j) => ({ index: j.index, group: j.job.group, S: j.job.S, windows: j.job.windows, sets: j.sched.sets.length, cycles: j.cycles, csr: j.images.csr, rowsHw: j.images.rowsHw })) }, null, 1)}\n`,
   );
   return { cfg, layout, layer: o.layer, scheduler: o.scheduler, jobs, expectedCycles, denseCycles, outputsTotal, dir: o.dir, modelSeconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * The reads at done (DoneProbe) from the job layout: tile t runs its local sets s = t, t+T, ...
+ * for Wn windows of rowsHw(s) rows each, and writes its last output word at address
+ * TILE_SETS[t]·Wn − 1 (section 5). Tiles are ordered by issue cycles, most first: with one read per
+ * cycle, the read in the cycle done_o rises goes to the tile whose last write is latest, where a
+ * drain one cycle short shows. Per tile the PE is one whose expected value differs from what the
+ * word most likely held before (0 after reset in Verilator, the previous job's output), so that a
+ * stale read shows.
+ */
+export function doneProbes(L: WordLayout, img: MemoryImages, outputs: readonly ExpectedOutput[], previous: readonly ExpectedOutput[]): DoneProbe[] {
+  const Wn = img.csr.windows;
+  const T = L.tiles;
+  const issue = Array.from({ length: T }, () => 0);
+  img.rowsHw.forEach((rows, s) => { issue[s % T] += Wn * rows; });
+  const value = new Map(outputs.map((e) => [`${e.tile},${e.addr},${e.pe}`, e.value]));
+  const before = new Map(previous.map((e) => [`${e.tile},${e.addr},${e.pe}`, e.value]));
+  const probes: DoneProbe[] = [];
+  for (let t = 0; t < T; t++) {
+    if (img.csr.tileSets[t] === 0 || Wn === 0) continue;
+    const addr = img.csr.tileSets[t] * Wn - 1;
+    const pes = Array.from({ length: L.filtersPerTile }, (_, pe) => ({ pe, v: value.get(`${t},${addr},${pe}`) }));
+    const stale = (p: { pe: number; v: number | undefined }) => p.v === undefined || p.v === (before.get(`${t},${addr},${p.pe}`) ?? 0);
+    const pick = pes.find((p) => !stale(p)) ?? pes.find((p) => p.v !== undefined) ?? pes[0];
+    probes.push({ tile: t, addr, pe: pick.pe, value: pick.v, issueCycles: issue[t] });
+  }
+  return probes.sort((a, b) => b.issueCycles - a.issueCycles || a.tile - b.tile);
 }
 
 /** $readmemh files, full depth so that preloaded memories hold no X. */
@@ -170,7 +221,10 @@ export type Problem =
   | { kind: 'status'; job: number; when: 'before start' | 'after done'; value: string }
   | { kind: 'cycles'; job: number; expected: number; actual: number }
   | { kind: 'busy-count'; job: number; csr: number; busy: number }
-  | { kind: 'repeat'; job: number; run: number; cycles: number; first: number };
+  | { kind: 'repeat'; job: number; run: number; cycles: number; first: number }
+  /** A read issued `after` cycles after done_o rose returned another value than the bulk read-out. */
+  | { kind: 'done-early'; job: number; tile: number; addr: number; pe: number; after: number; atDone: string; later: string; expected: number | undefined }
+  | { kind: 'done-unread'; job: number; tile: number; addr: number; pe: number };
 
 export interface SimOutcome {
   readonly sim: SimName;
@@ -206,7 +260,7 @@ export interface SimulateOptions {
 export function estimateSimCycles(prep: PreparedCase, pj: PreparedJob, hostWrite: boolean): number {
   const L = prep.layout;
   const load = hostWrite ? pj.wmRows.reduce((a, b) => a + b, 0) * (L.weightDataBanks + 1) + pj.actWords * L.activationBanks : 0;
-  return load + 100 + pj.cycles.cycles + 2 * prep.cfg.filtersPerTile * pj.images.csr.tileSets.reduce((a, b) => a + b, 0) * pj.images.csr.windows;
+  return load + 100 + pj.cycles.cycles + pj.probes.length + 2 * prep.cfg.filtersPerTile * pj.images.csr.tileSets.reduce((a, b) => a + b, 0) * pj.images.csr.windows;
 }
 
 /**
@@ -314,11 +368,13 @@ export function compareJob(
     return none;
   }
   const actual = new Map<string, string>();
+  const atDone = new Map<number, string[]>();
   let cycles = Number.NaN;
   let busy = Number.NaN;
   for (const f of mine) {
     switch (f[0]) {
       case 'o': actual.set(`${f[2]},${f[3]},${f[4]}`, f[5]); break;
+      case 'done_read': atDone.set(Number(f[2]), f); break;
       case 'cycles': cycles = Number(f[2]); break;
       case 'tb_busy': busy = Number(f[2]); break;
       case 'repeat': problems.push({ kind: 'repeat', job, run: Number(f[2]), cycles: Number(f[4]), first: Number(f[6]) }); break;
@@ -331,9 +387,30 @@ export function compareJob(
         break;
     }
   }
+  const bits = prep.layout.outputBits;
+  const signed = (raw: string | undefined): string => {
+    if (raw === undefined) return 'nothing';
+    if (!/^[0-9a-f]+$/i.test(raw)) return `${raw} (X or Z bits)`;
+    const u = BigInt(`0x${raw}`);
+    return String(u >= 1n << BigInt(bits - 1) ? u - (1n << BigInt(bits)) : u);
+  };
+  // The contract of section 8: done_o high => every output word is written. Each read at done must
+  // equal the bulk read-out of the same output (or, when that is missing, the model's value).
+  pj.probes.forEach((p, i) => {
+    const f = atDone.get(i);
+    if (!f || Number(f[3]) !== p.tile || Number(f[4]) !== p.addr || Number(f[5]) !== p.pe) {
+      problems.push({ kind: 'done-unread', job, tile: p.tile, addr: p.addr, pe: p.pe });
+      return;
+    }
+    const later = actual.get(`${p.tile},${p.addr},${p.pe}`);
+    const got = signed(f[6]);
+    const ref = later !== undefined ? signed(later) : p.value === undefined ? got : String(p.value);
+    if (got !== ref) {
+      problems.push({ kind: 'done-early', job, tile: p.tile, addr: p.addr, pe: p.pe, after: i, atDone: got, later: later === undefined ? 'nothing' : ref, expected: p.value });
+    }
+  });
   if (cycles !== expected) problems.push({ kind: 'cycles', job, expected, actual: cycles });
   if (busy !== cycles) problems.push({ kind: 'busy-count', job, csr: cycles, busy });
-  const bits = prep.layout.outputBits;
   const { outW } = pj.job;
   const T = prep.cfg.tiles;
   for (const e of pj.outputs) {

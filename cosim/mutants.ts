@@ -84,6 +84,20 @@ export const MUTANTS: readonly Mutant[] = [
     replace: 'drain_d$1= LATENCY + ONE_L;',
   },
   {
+    id: 'drain-short',
+    what: 'the pipeline drain counter starts one too low: done rises one cycle early, before the last output word is written',
+    file: 'st_csr.v',
+    find: /drain_d(\s+)= LATENCY;/,
+    replace: 'drain_d$1= LATENCY - ONE_L;',
+  },
+  {
+    id: 'write-late',
+    what: 'the RAM registers its write port (one more pipeline stage than PIPELINE_LATENCY counts): CYCLES still matches the model, but done rises before the last output word is written',
+    file: 'st_sram.v',
+    find: /(reg \[WIDTH-1:0\] rdata_q;)([\s\S]*?)if \(we_i\) mem_q\[waddr_i\] <= wdata_i;/,
+    replace: '$1 reg we_q; reg [ADDR_BITS-1:0] waddr_q; reg [WIDTH-1:0] wdata_q;$2we_q <= we_i; waddr_q <= waddr_i; wdata_q <= wdata_i; if (we_q) mem_q[waddr_q] <= wdata_q;',
+  },
+  {
     id: 'output-capture-early',
     what: 'the output register captures the accumulators one cycle early, before the last row is added',
     file: 'st_tile.v',

@@ -28,6 +28,10 @@ export function problemSentence(p: Problem, sim: string): string {
       return `${sim}: ${job}: the model predicts ${p.expected} busy cycles, but the RTL's CYCLES register says ${Number.isNaN(p.actual) ? 'nothing' : p.actual} (${Number.isNaN(p.actual) ? '' : `${p.actual - p.expected > 0 ? '+' : ''}${p.actual - p.expected}`}).`;
     case 'repeat':
       return `${sim}: ${job}: started again without reset, run ${p.run} took ${p.cycles} cycles but the first run took ${p.first}; every start must run the same job the same way.`;
+    case 'done-early':
+      return `${sim}: ${job}: done_o rose before tile ${p.tile}'s last output (address ${p.addr}, PE ${p.pe}) was written: the testbench read ${p.atDone} ${p.after === 0 ? 'in the cycle done_o rose' : `${p.after} cycle(s) after done_o rose`}, ${p.later} later${p.expected === undefined ? '' : ` (the model expects ${p.expected})`}; section 8 requires every output word to be in the output memory when done_o rises.`;
+    case 'done-unread':
+      return `${sim}: ${job}: the testbench did not report its read at done of tile ${p.tile}'s last output (address ${p.addr}, PE ${p.pe}); the testbench and cosim/flow.ts disagree.`;
     case 'busy-count':
       return `${sim}: ${job}: CYCLES reads ${p.csr}, but the testbench counted ${p.busy} cycles with busy_o high; section 8 says they are the same.`;
   }

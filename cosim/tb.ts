@@ -8,12 +8,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../spec/config.ts';
 import { CSR } from '../spec/encoding.ts';
+import { hostWidths } from '../generators/widths.ts';
 
 export const TB_TEMPLATE = fileURLToPath(new URL('./tb/st_tb.sv.hbs', import.meta.url));
 export const TB_TOP = 'st_tb';
-
-/** W(x) = max(1, ceil(log2 x)): the width of an index field over x things (section 9). */
-export const indexWidth = (x: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(1, x))));
 
 export interface TbOptions {
   /** Load memories through the wm_/am_ write ports instead of the WM_INIT/AM_INIT preload. */
@@ -21,6 +19,7 @@ export interface TbOptions {
 }
 
 export function tbView(cfg: ResolvedConfig, opts: TbOptions) {
+  const hw = hostWidths(cfg);
   return {
     name: cfg.name,
     mode: opts.hostWrite ? 'host-write' : 'preload',
@@ -30,18 +29,18 @@ export function tbView(cfg: ResolvedConfig, opts: TbOptions) {
     filtersPerTile: cfg.filtersPerTile,
     weightBanks: cfg.weightDataBanks + 1,
     weightDepth: cfg.weightDepth,
-    wmDataWidth: Math.max(cfg.weightBankWidth, cfg.controlBits),
+    wmDataWidth: hw.wmWdataBits,
     activationBanks: cfg.activationBanks,
     activationBankDepth: cfg.activationBankDepth,
     activationBankWidth: cfg.activationBankWidth,
     outputBits: cfg.output.bits,
-    tileW: indexWidth(cfg.tiles),
-    wBankW: indexWidth(cfg.weightDataBanks + 1),
+    tileW: hw.tileSelBits,
+    wBankW: hw.wmBankSelBits,
     wAddrW: cfg.weightAddrBits,
-    aBankW: indexWidth(cfg.activationBanks),
+    aBankW: hw.amBankSelBits,
     aAddrW: cfg.activationAddrBits,
     oAddrW: cfg.outputAddrBits,
-    peW: indexWidth(cfg.filtersPerTile),
+    peW: hw.peSelBits,
     csrStatus: CSR.STATUS,
     csrWindows: CSR.WINDOWS,
     csrWinStride: CSR.WIN_STRIDE,

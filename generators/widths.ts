@@ -4,6 +4,7 @@
  * exported to the RTL, the C header and the TypeScript header; nothing else recomputes them.
  */
 import type { ResolvedConfig } from '../spec/config.ts';
+import { CSR } from '../spec/encoding.ts';
 
 /** W(x) = max(1, ceil(log2 x)): an index field for x values (1 bit when x is 1). */
 export function indexBits(count: number): number {
@@ -45,5 +46,5 @@ export function hostWidths(cfg: ResolvedConfig): HostWidths {
   };
 }
 
-/** CSR word addresses (docs/architecture.md section 9). */
-export const CSR = { STATUS: 0x00, WINDOWS: 0x01, WIN_STRIDE: 0x02, CYCLES: 0x03, TILE_SETS_BASE: 0x10 } as const;
+/** CSR word addresses (docs/architecture.md section 9), defined once in spec/encoding.ts. */
+export { CSR };

@@ -236,6 +236,73 @@ export function tileSetCounts(sets: number, tiles: number): number[] {
   return Array.from({ length: tiles }, (_, t) => (sets > t ? Math.ceil((sets - t) / tiles) : 0));
 }
 
+/** What section 5's capacity rules read from a configuration (a WordLayout or a ResolvedConfig). */
+export type CapacityLimits = Pick<WordLayout, 'tiles' | 'lookahead' | 'weightDepth' | 'activationBankDepth' | 'outputDepth'>;
+
+/** What they read from a job: its dense steps, its windows, and the rows of each global set. */
+export interface CapacityJob {
+  readonly S: number;
+  readonly windows: number;
+  /** Scheduled rows of each global set; an empty set still takes one row (rowsHw). */
+  readonly rowsPerSet: readonly number[];
+}
+
+export type CapacityRule = 'weightDepth' | 'activationBankDepth' | 'outputDepth';
+
+/** Section 5's figures for one job, and the first rule it breaks. */
+export interface Capacity {
+  /** Activation words per window in each bank (the WIN_STRIDE CSR). */
+  readonly Qw: number;
+  /** Local sets of each tile (the TILE_SETS CSRs) and of the fullest tile. */
+  readonly tileSets: number[];
+  readonly localSets: number;
+  /** Weight-memory rows each tile uses, and the most any tile uses. */
+  readonly weightRowsPerTile: number[];
+  readonly weightRows: number;
+  /** Wn * Qw words per activation bank. */
+  readonly activationWords: number;
+  /** localSets * Wn output words on the fullest tile. */
+  readonly outputWords: number;
+  /** The first rule broken (weight rows, then activation words, then output words), or null when the job fits. */
+  readonly rule: CapacityRule | null;
+  /** That rule as a sentence naming the figures, the configuration and the fix, or null. */
+  readonly problem: string | null;
+}
+
+/**
+ * Section 5's capacity rules: every tile's local sets fit its weight memory, Wn * Qw <= activationBankDepth,
+ * and localSets * Wn <= outputDepth. The one place they are computed: packJob enforces them,
+ * `sparsetile run` reports them, and the demo's layer choice (cosim/demo-layer.ts) fits layers with them.
+ */
+export function capacity(L: CapacityLimits, job: CapacityJob, cfgName = 'config'): Capacity {
+  const T = L.tiles;
+  const Wn = job.windows;
+  const Qw = windowStride(job.S, L.lookahead);
+  const tileSets = tileSetCounts(job.rowsPerSet.length, T);
+  const localSets = Math.max(0, ...tileSets);
+  const weightRowsPerTile = new Array<number>(T).fill(0);
+  job.rowsPerSet.forEach((rows, s) => {
+    weightRowsPerTile[s % T] += Math.max(1, rows);
+  });
+  const weightRows = Math.max(0, ...weightRowsPerTile);
+  const activationWords = Wn * Qw;
+  const outputWords = localSets * Wn;
+  let rule: CapacityRule | null = null;
+  let problem: string | null = null;
+  const over = weightRowsPerTile.findIndex((used) => used > L.weightDepth);
+  if (over >= 0) {
+    rule = 'weightDepth';
+    problem = `The job needs ${weightRowsPerTile[over]} weight-memory rows on tile ${over}, but configuration "${cfgName}" has weightDepth ${L.weightDepth} (rule: the rows of a tile's local sets must fit its weight memory). Use a smaller layer, a sparser one, or a configuration with a larger memory.weightDepth.`;
+  } else if (activationWords > L.activationBankDepth) {
+    rule = 'activationBankDepth';
+    problem = `The job needs ${Wn} windows x ${Qw} words = ${activationWords} words per activation bank, but configuration "${cfgName}" has activationBankDepth ${L.activationBankDepth} (rule: Wn * Qw <= activationBankDepth). Use a smaller layer or a configuration with a larger memory.activationBankDepth.`;
+  } else if (outputWords > L.outputDepth) {
+    rule = 'outputDepth';
+    problem = `The job writes ${localSets} local sets x ${Wn} windows = ${outputWords} output words on one tile, but configuration "${cfgName}" has outputDepth ${L.outputDepth} (rule: localSets * Wn <= outputDepth). Use fewer filters or windows, or a configuration with a larger memory.outputDepth.`;
+  }
+  return { Qw, tileSets, localSets, weightRowsPerTile, weightRows, activationWords, outputWords, rule, problem };
+}
+
 /** One weight slot, {select, weight}. */
 export function packSlot(L: WordLayout, weight: number, select: number): bigint {
   return (BigInt(select) << BigInt(L.weightBits)) | toField(weight, L.weightBits);
@@ -262,9 +329,10 @@ export function packJob(L: WordLayout, job: PackJob, sched: PackSchedule, cfgNam
   if (job.N !== N) throw new SparsetileError(`The job was lowered for ${job.N} lanes but configuration "${cfgName}" has ${N}. Lower it with N = ${N}.`);
   const S = job.S;
   const Wn = job.windows;
-  const Qw = windowStride(S, h);
   const nSets = sched.sets.length;
-  const tileSets = tileSetCounts(nSets, T);
+  const fit = capacity(L, { S, windows: Wn, rowsPerSet: sched.sets.map((set) => set.rows.length) }, cfgName);
+  if (fit.problem !== null) throw new SparsetileError(fit.problem);
+  const { Qw, tileSets } = fit;
 
   // Weight memory: each tile's local sets one after the other.
   const weights: bigint[][][] = Array.from({ length: T }, () => Array.from({ length: L.weightDataBanks + 1 }, () => [] as bigint[]));
@@ -325,26 +393,6 @@ export function packJob(L: WordLayout, job: PackJob, sched: PackSchedule, cfgNam
     }
   }
 
-  // Capacity rules, section 5.
-  for (let t = 0; t < T; t++) {
-    const used = weights[t][0].length;
-    if (used > L.weightDepth) {
-      throw new SparsetileError(
-        `The job needs ${used} weight-memory rows on tile ${t}, but configuration "${cfgName}" has weightDepth ${L.weightDepth} (rule: the rows of a tile's local sets must fit its weight memory). Use a smaller layer, a sparser one, or a configuration with a larger memory.weightDepth.`,
-      );
-    }
-  }
-  if (Wn * Qw > L.activationBankDepth) {
-    throw new SparsetileError(
-      `The job needs ${Wn} windows x ${Qw} words = ${Wn * Qw} words per activation bank, but configuration "${cfgName}" has activationBankDepth ${L.activationBankDepth} (rule: Wn * Qw <= activationBankDepth). Use a smaller layer or a configuration with a larger memory.activationBankDepth.`,
-    );
-  }
-  const maxLocal = Math.max(...tileSets);
-  if (maxLocal * Wn > L.outputDepth) {
-    throw new SparsetileError(
-      `The job writes ${maxLocal} local sets x ${Wn} windows = ${maxLocal * Wn} output words on one tile, but configuration "${cfgName}" has outputDepth ${L.outputDepth} (rule: localSets * Wn <= outputDepth). Use fewer filters or windows, or a configuration with a larger memory.outputDepth.`,
-    );
-  }
   return { weights, acts, csr: { windows: Wn, winStride: Qw, tileSets }, rowsHw, rowBase };
 }
 

@@ -22,8 +22,14 @@
  *    still fit, then drop and re-optimize the windows around it (deterministic PRNG);
  *  - restarts from Y = all steps (identity placement) with forward, backward and shuffled drop
  *    orders; the run with the fewest rows wins.
+ *  - at effort >= 2, also restarts from the point set of countBound (steps outside it dropped first).
  * effort 0: drop from heuristic only; 1 (default): + window, 2*rows walk steps, 2 restarts;
- * 2: 2 window rounds, 6*rows walk steps, 4 restarts; 3: wider windows, 20*rows, 8 restarts.
+ * 2: 2 window rounds, 6*rows walk steps, 4 restarts (+2 bound-guided); 3: wider windows, 20*rows,
+ * 8 restarts (+4 bound-guided).
+ *
+ * Early stop: countBound (below) is a lower bound on every legal schedule's rows; the search stops
+ * as soon as it reaches it (the schedule is then provably optimal). This does not change any
+ * result, only the time. See docs/schedulers.md for the measured figures.
  */
 import type { ScheduledRow, SetWeights } from '../types.ts';
 import { heuristic } from './heuristic.ts';
@@ -515,11 +521,11 @@ const prng = (seed: number): (() => number) => mulberry32(seed).next;
  * the weights still fit), then try to drop rows and re-optimize windows around it. No move adds a
  * row, so the walk never gets worse; it escapes the local optima of the drop and window passes.
  */
-function plateauWalk(p: Placement, iters: number, L: number, seed: number): void {
+function plateauWalk(p: Placement, iters: number, L: number, seed: number, lb = 0): void {
   const rand = prng(seed);
   const { S, inY } = p;
   const rowsList: number[] = [];
-  for (let it = 0; it < iters; it++) {
+  for (let it = 0; it < iters && p.rows > lb; it++) {
     rowsList.length = 0;
     for (let t = 0; t < S; t++) if (inY[t]) rowsList.push(t);
     if (rowsList.length === 0) return;
@@ -552,17 +558,83 @@ function plateauWalk(p: Placement, iters: number, L: number, seed: number): void
   }
 }
 
+/**
+ * The counting lower bound and a processed-step set that attains it. Every legal schedule
+ * satisfies, for each filter and each interval of source steps [u, v], "at least
+ * ceil(weights there / N) rows in [max(0, u-h), v]" (a weight moves at most h steps earlier), and
+ * the gap rule up to the last weight t_last: one row in each window [u-h-1, u-1] for
+ * u = h+1..t_last-h and one in [t_last-h, t_last]. These are all "at least n points in an
+ * interval" constraints on a line, for which placing each interval's deficit at its rightmost free
+ * steps, intervals by ascending right end, gives a minimum point set. Its size is a lower bound on
+ * the rows of any legal schedule (the MILP of optimal.ts contains the same cuts); `best` stops as
+ * soon as it meets it, and uses the point set as a search start.
+ */
+export function countBound(set: SetWeights, h: number): { bound: number; steps: Uint8Array } {
+  const { K, S, N, weights } = set;
+  const cnt = new Int32Array(K * S);
+  let tlast = -1;
+  for (let k = 0; k < K; k++) {
+    for (let t = 0; t < S; t++) {
+      const b = (k * S + t) * N;
+      let n = 0;
+      for (let l = 0; l < N; l++) if (weights[b + l] !== 0) n++;
+      cnt[k * S + t] = n;
+      if (n > 0 && t > tlast) tlast = t;
+    }
+  }
+  const y = new Uint8Array(S);
+  if (tlast < 0) return { bound: 0, steps: y };
+  // need[b*S + a]: points required in [a, b]
+  const need = new Int32Array(S * S);
+  for (let k = 0; k < K; k++) {
+    for (let u = 0; u < S; u++) {
+      const a = Math.max(0, u - h);
+      let tot = 0;
+      for (let v = u; v < S; v++) {
+        tot += cnt[k * S + v];
+        const n = Math.ceil(tot / N);
+        if (n > need[v * S + a]) need[v * S + a] = n;
+      }
+    }
+  }
+  const atLeast1 = (a: number, b: number) => {
+    if (need[b * S + a] < 1) need[b * S + a] = 1;
+  };
+  for (let u = h + 1; u <= tlast - h; u++) atLeast1(u - h - 1, u - 1);
+  atLeast1(Math.max(0, tlast - h), tlast);
+  let bound = 0;
+  for (let b = 0; b < S; b++) {
+    // intervals ending at b, widest first is irrelevant: fill each deficit from the right
+    let have = 0; // points in [a, b], maintained while a decreases
+    for (let a = b; a >= 0; a--) {
+      have += y[a];
+      const n = need[b * S + a];
+      if (have >= n) continue;
+      for (let t = b; t >= a && have < n; t--) {
+        if (!y[t]) {
+          y[t] = 1;
+          have++;
+          bound++;
+        }
+      }
+    }
+  }
+  return { bound, steps: y };
+}
+
 /** Identity-start restarts per effort (forward order, backward order, then shuffled orders). */
 const RESTARTS = [0, 2, 4, 8];
+/** Bound-guided restarts per effort (see countBound). */
+const LB_STARTS = [0, 0, 2, 4];
 
-function improve(p: Placement, effort: number, seed = 0): void {
+function improve(p: Placement, effort: number, seed = 0, lb = 0): void {
   dropAll(p);
-  if (effort <= 0) return;
+  if (effort <= 0 || p.rows <= lb) return;
   const rounds = effort === 1 ? 1 : effort === 2 ? 2 : 4;
   const L = effort <= 2 ? 2 * p.h + 2 : 3 * p.h + 2;
-  for (let i = 0; i < rounds; i++) if (windowPass(p, L) === 0) break;
+  for (let i = 0; i < rounds && p.rows > lb; i++) if (windowPass(p, L) === 0) break;
   const iters = Math.round(p.rows * (effort === 1 ? 2 : effort === 2 ? 6 : 20));
-  plateauWalk(p, iters, L, p.nW * 31 + p.S + seed * 7919);
+  plateauWalk(p, iters, L, p.nW * 31 + p.S + seed * 7919, lb);
   p.trimTrailing();
 }
 
@@ -573,13 +645,24 @@ export function scheduleBest(set: SetWeights, offsets: Offsets, lookahead: numbe
   const effort = Math.max(0, Math.min(3, Math.floor(opts.effort ?? 1)));
   const base = opts.start ? [...opts.start] : heuristic(set, offsets, lookahead);
   if (base.length <= 1 || offsets.length <= 1) return base;
+  const { bound: lb, steps: lbSteps } = countBound(set, lookahead);
+  if (base.length <= lb) return base;
   const p = new Placement(set, offsets, lookahead);
   p.initFromRows(base);
-  improve(p, effort);
+  improve(p, effort, 0, lb);
   if (effort >= 1) {
     const q = new Placement(set, offsets, lookahead);
+    // bound-guided starts: from all steps, drop the steps outside the bound's point set first
+    const guided = LB_STARTS[effort];
+    for (let r = 0; r < guided && p.rows > lb; r++) {
+      q.initIdentity();
+      const out = range(0, q.S).filter((t) => !lbSteps[t]);
+      dropPass(q, r % 2 === 0 ? out : out.reverse());
+      improve(q, effort, 100 + r, lb);
+      if (q.rows < p.rows) p.copyFrom(q);
+    }
     const restarts = RESTARTS[effort];
-    for (let r = 0; r < restarts; r++) {
+    for (let r = 0; r < restarts && p.rows > lb; r++) {
       q.initIdentity();
       let order = range(0, q.S);
       if (r === 1) order = range(q.S - 1, -1, -1);
@@ -591,7 +674,7 @@ export function scheduleBest(set: SetWeights, offsets: Offsets, lookahead: numbe
         }
       }
       dropPass(q, order);
-      improve(q, effort, r + 1);
+      improve(q, effort, r + 1, lb);
       if (q.rows < p.rows) p.copyFrom(q);
     }
   }

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../spec/config.ts';
 import { copyRtl, ensureRtl } from '../../cosim/rtl.ts';
 import { applyMutant, MUTANTS } from '../../cosim/mutants.ts';
+import { replayCommand } from '../../cli/cosim.ts';
 import { runCli } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'st-cosim-cli-'));
@@ -61,6 +62,38 @@ describe('sparsetile cosim', () => {
   it('asks for a layer when none is given (exit 2, one paragraph)', async () => {
     const r = await runCli(['cosim', '--config', 'tiny', '--sim', 'icarus']);
     expect(r.exitCode).toBe(2);
-    expect(String(r.stderr)).toBe('error: Say which layer to run: --weights w.npy --acts a.npy, or --random --shape K,C,R,S --sparsity s --seed n.');
+    expect(String(r.stderr)).toBe('error: Say which layer to run: --weights w.npy --acts a.npy (geometry from --stride/--pad/--groups/--dilation or --layer layer.json), or --random --shape K,C,R,S --sparsity s --seed n.');
+  });
+
+  it('takes the layer flags of `run`, with the same rules and error sentences', async () => {
+    const bad = [
+      ['--random', '--shape', '5,5,3,3'],
+      ['--random', '--shape', '5,5,3,3', '--sparsity', '0.5', '--input-size', '5'],
+      ['--random', '--shape', '5,5,3,3', '--sparsity', '0.5', '--layer', 'l.json'],
+      ['--random', '--shape', '5,5,3,3', '--sparsity', '2'],
+      ['--random', '--shape', '5,5,3,3', '--sparsity', '0.5', '--stride', '1.5'],
+      ['--weights', 'w.npy', '--acts', 'a.npy', '--layer', 'l.json', '--pad', '1'],
+      ['--random', '--shape', '5,5,3,3', '--sparsity', '0.5', '--scheduler', 'fastest'],
+    ];
+    const runs = await Promise.all(bad.flatMap((args) => [
+      runCli(['cosim', '--config', 'tiny', '--sim', 'icarus', ...args, '--out', join(dir, 'bad')]),
+      runCli(['run', '--config', 'tiny', ...args, '--out', join(dir, 'bad')]),
+    ]));
+    for (const [i, args] of bad.entries()) {
+      const [cosim, run] = [runs[2 * i], runs[2 * i + 1]];
+      expect(cosim.exitCode, args.join(' ')).toBe(2);
+      expect(String(cosim.stderr), args.join(' ')).toMatch(/^error: --\S+ .*\.\n?$/);
+      expect(String(cosim.stderr)).toBe(String(run.stderr));
+    }
+    expect(String(runs[0].stderr)).toContain('--random needs --shape K,C,R,S (or K,C for a fully connected layer) and --sparsity s (0..1), but --sparsity is missing.');
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+  });
+
+  it('replays a layer with the unified spellings (--layer, --input-size H,W, the default seed made explicit)', () => {
+    const common = { config: 'tiny', sim: 'icarus', scheduler: 'greedy', out: 'o' };
+    expect(replayCommand({ ...common, layer: { random: true, shape: '4,4,3,3', sparsity: '0.5', inputSize: '6x5', pad: '1,0' } }))
+      .toBe('npx sparsetile cosim --config tiny --sim icarus --random --shape 4,4,3,3 --sparsity 0.5 --seed 1 --input-size 6,5 --pad 1,0 --scheduler greedy --out o --waves');
+    expect(replayCommand({ ...common, layer: { weights: 'w.npy', acts: 'a.npy', layerJson: 'l.json' } }))
+      .toBe('npx sparsetile cosim --config tiny --sim icarus --weights w.npy --acts a.npy --layer l.json --scheduler greedy --out o --waves');
   });
 });

@@ -2,7 +2,7 @@
  * Result parsing and the sentences a mismatch produces, on a real prepared case and hand-written
  * testbench output (no simulator).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ function goodResult(p: PreparedCase): string[] {
   const hex = (v: number) => (v & 0xff).toString(16).padStart(2, '0');
   return [
     'status_before 0 00000000', `cycles 0 ${pj.cycles.cycles}`, `tb_busy 0 ${pj.cycles.cycles}`, 'status_after 0 00000002',
+    ...pj.probes.map((q, i) => `done_read 0 ${i} ${q.tile} ${q.addr} ${q.pe} ${hex(q.value ?? 0)}`),
     ...pj.outputs.map((e) => `o 0 ${e.tile} ${e.addr} ${e.pe} ${hex(e.value)}`), 'job_end 0', 'sim_cycles 500', 'end',
   ];
 }
@@ -69,6 +70,34 @@ describe('compareJob', () => {
       'verilator: job 0: CSR WIN_STRIDE read back 00000000 after the testbench wrote 4.',
       `verilator: job 0: CYCLES reads ${prep.jobs[0].cycles.cycles}, but the testbench counted 3 cycles with busy_o high; section 8 says they are the same.`,
     ]);
+  });
+
+  it('reads each busy tile\'s last output at done, the latest-finishing tile first', () => {
+    const pj = prep.jobs[0];
+    const T = cfg.tiles;
+    const Wn = pj.images.csr.windows;
+    expect(pj.probes.map((q) => [q.tile, q.addr])).toEqual(
+      [...pj.images.csr.tileSets.keys()].filter((t) => pj.images.csr.tileSets[t] > 0).map((t) => [t, pj.images.csr.tileSets[t] * Wn - 1])
+        .sort((a, b) => pj.images.rowsHw.reduce((x, r, s) => x + (s % T === b[0] ? r : 0) - (s % T === a[0] ? r : 0), 0) || a[0] - b[0]),
+    );
+    for (let i = 1; i < pj.probes.length; i++) expect(pj.probes[i - 1].issueCycles).toBeGreaterThanOrEqual(pj.probes[i].issueCycles);
+    expect(readFileSync(join(pj.dir, 'job.txt'), 'utf8').trim().split('\n').slice(-(1 + 3 * pj.probes.length)).map(Number)).toEqual(
+      [pj.probes.length, ...pj.probes.flatMap((q) => [q.tile, q.addr, q.pe])],
+    );
+  });
+
+  it('reports done_o rising before a tile\'s last output is written', () => {
+    const lines = goodResult(prep);
+    const q = prep.jobs[0].probes[0];
+    const i = lines.findIndex((l) => l.startsWith('done_read 0 0 '));
+    lines[i] = `done_read 0 0 ${q.tile} ${q.addr} ${q.pe} xx`;
+    const r = compareJob(prep, prep.jobs[0], 0, lines.join('\n'), run, '/tmp');
+    expect(r.mismatches).toEqual([]);
+    expect(r.problems.map((p) => problemSentence(p, 'icarus'))).toEqual([
+      `icarus: job 0: done_o rose before tile ${q.tile}'s last output (address ${q.addr}, PE ${q.pe}) was written: the testbench read xx (X or Z bits) in the cycle done_o rose, ${q.value} later (the model expects ${q.value}); section 8 requires every output word to be in the output memory when done_o rises.`,
+    ]);
+    const unread = compareJob(prep, prep.jobs[0], 0, lines.filter((l) => !l.startsWith('done_read')).join('\n'), run, '/tmp');
+    expect(unread.problems.map((p) => p.kind)).toEqual(prep.jobs[0].probes.map(() => 'done-unread'));
   });
 
   it('reports the watchdog, and a simulation that died before the job ended', () => {

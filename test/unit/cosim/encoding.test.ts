@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../../spec/config.ts';
 import {
-  fromField, hexFile, layoutFromConfig, layoutFromParams, outputLocation, packActivationWord, packJob,
+  capacity, fromField, hexFile, layoutFromConfig, layoutFromParams, outputLocation, packActivationWord, packJob,
   tileSetCounts, unpackOutputWord, windowStride,
 } from '../../../spec/encoding.ts';
 import type { ScheduledRow, SetSchedule } from '../../../model/types.ts';
@@ -101,6 +101,22 @@ describe('spec/encoding', () => {
     const sets = Array.from({ length: 4 }, () => ({ filters: [0, 1], rows: [row(0, [])] }));
     expect(() => packJob(L, { S: 1, N: 4, windows: 100, acts: new Int32Array(400) }, { sets }, 'tiny'))
       .toThrow('The job writes 2 local sets x 100 windows = 200 output words on one tile, but configuration "tiny" has outputDepth 128');
+  });
+
+  it('capacity: section 5 figures and the first rule broken, the sentence packJob throws', () => {
+    // 5 sets on 2 tiles: tile 0 runs sets 0, 2, 4 (an empty set still takes one row), tile 1 sets 1, 3.
+    const c = capacity(L, { S: 8, windows: 10, rowsPerSet: [3, 4, 0, 5, 2] }, 'tiny');
+    expect(c).toEqual({
+      Qw: 4, tileSets: [3, 2], localSets: 3, weightRowsPerTile: [6, 9], weightRows: 9, activationWords: 40, outputWords: 30, rule: null, problem: null,
+    });
+    expect(capacity(L, { S: 8, windows: 10, rowsPerSet: [1, 300] }, 'tiny').problem).toBe(
+      'The job needs 300 weight-memory rows on tile 1, but configuration "tiny" has weightDepth 256 (rule: the rows of a tile\'s local sets must fit its weight memory). Use a smaller layer, a sparser one, or a configuration with a larger memory.weightDepth.',
+    );
+    expect(capacity(cfg, { S: 8, windows: 65, rowsPerSet: [1] }, 'tiny')).toMatchObject({ rule: 'activationBankDepth', activationWords: 260 });
+    const sets = Array.from({ length: 4 }, () => ({ filters: [0, 1], rows: [row(0, [])] }));
+    const out = capacity(L, { S: 1, windows: 100, rowsPerSet: sets.map((s) => s.rows.length) }, 'tiny');
+    expect(out.rule).toBe('outputDepth');
+    expect(() => packJob(L, { S: 1, N: 4, windows: 100, acts: new Int32Array(400) }, { sets }, 'tiny')).toThrow(out.problem!);
   });
 
   it('rejects out-of-range values', () => {

@@ -50,6 +50,38 @@ describe('sparsetile run', () => {
     expect(acc.shape).toEqual([4, ref.outH, ref.outW]);
     expect(Array.from(acc.data, BigInt)).toEqual(ref.out);
     expect(JSON.parse(readFileSync(join(d, 'out', 'schedule.json'), 'utf8')).groups).toBe(2);
+    // --layer-json, the old cosim spelling of --layer, is a hidden alias.
+    const alias = await runCli(['run', '--config', 'tiny', '--weights', join(d, 'w.npy'), '--acts', join(d, 'a.npy'), '--layer-json', join(d, 'layer.json'), '--scheduler', 'greedy', '--out', join(d, 'alias')]);
+    expect(alias.exitCode, String(alias.all)).toBe(0);
+    expect(readFileSync(join(d, 'alias', 'outputs.npy'))).toEqual(readFileSync(join(d, 'out', 'outputs.npy')));
+  });
+
+  it('random layer flags: --seed defaults to 1, --input-size is H,W (HxW accepted); the help says --shuffle takes no seed', async () => {
+    const d = tmp();
+    const cfg = loadConfig('tiny');
+    const base = ['run', '--config', 'tiny', '--random', '--shape', '3,4,3,3', '--sparsity', '0.5'];
+    const [a, b, big, help] = await Promise.all([
+      runCli([...base, '--input-size', '6,5', '--out', join(d, 'a')]),
+      runCli([...base, '--input-size', '6x5', '--seed', '1', '--out', join(d, 'b')]),
+      runCli(['run', '--config', 'tiny', '--random', '--shape', '5,6,3,3', '--sparsity', '0.7', '--input-size', '12,12', '--pad', '1', '--out', join(d, 'big')]),
+      runCli(['run', '--help']),
+    ]);
+    for (const r of [a, b, big]) expect(r.exitCode, String(r.all)).toBe(0);
+    // Section 5 (spec/encoding.ts capacity): 144 windows x Qw 7 = 1008 words > activationBankDepth 256; reported, not enforced.
+    const rule = 'The job needs 144 windows x 7 words = 1008 words per activation bank, but configuration "tiny" has activationBankDepth 256 (rule: Wn * Qw <= activationBankDepth).';
+    expect(String(big.stdout)).toContain(`note: the RTL cannot run this layer on "tiny" (section 5, see capacity in stats.json): ${rule}`);
+    expect(JSON.parse(readFileSync(join(d, 'big', 'stats.json'), 'utf8')).capacity).toMatchObject({ fits: false, problem: expect.stringMatching(/^The job needs 144 windows/), windowStride: 7, activationWordsPerBank: 1008, outputWordsPerTile: 288 });
+    expect(JSON.parse(readFileSync(join(d, 'a', 'stats.json'), 'utf8')).capacity).toMatchObject({ fits: true, problem: null, windowStride: 4, activationWordsPerBank: 48, outputWordsPerTile: 12 });
+    const ref = referenceConv(randomLayer([3, 4, 3, 3], 0.5, 1, cfg, { inputSize: [6, 5] }), cfg.accumulatorBits);
+    const acc = parseNpy(readFileSync(join(d, 'a', 'outputs.npy')));
+    expect(acc.shape).toEqual([3, 4, 3]);
+    expect(Array.from(acc.data, BigInt)).toEqual(ref.out);
+    expect(JSON.parse(readFileSync(join(d, 'a', 'stats.json'), 'utf8')).layer.name).toBe('random-3x4x3x3-s0.5-seed1');
+    expect(readFileSync(join(d, 'b', 'outputs.npy'))).toEqual(readFileSync(join(d, 'a', 'outputs.npy')));
+    // model/shuffle.ts's assignment uses no PRNG, so the help must not claim --seed seeds it.
+    expect(String(help.stdout)).toMatch(/--seed <n> +with --random: seed of the layer's PRNG \(default 1\)/);
+    expect(String(help.stdout).replace(/\s+/g, ' ')).toContain('--shuffle assign filters to sets and PEs to balance work (model/shuffle.ts; deterministic, no seed)');
+    expect(String(help.stdout)).not.toContain('--layer-json');
   });
 
   it('bad input: one-paragraph errors, exit status 2, nothing written', async () => {
@@ -62,6 +94,12 @@ describe('sparsetile run', () => {
       [['--random', '--shape', '4,4', '--sparsity', '0.5', '--scheduler', 'fastest'], /^error: --scheduler must be one of dense, greedy, heuristic, best, optimal, got "fastest"\.$/m],
       [['--weights', join(d, 'w.npy'), '--acts', join(d, 'a.npy'), '--layer', 'l.json', '--stride', '2'], /^error: --layer cannot be combined with --stride/],
       [['--random', '--shape', '4,x', '--sparsity', '0.5'], /^error: --shape must be K,C,R,S or K,C \(integers of at least 1\), got "4,x"\.$/m],
+      [['--random', '--shape', '4,4'], /^error: --random needs --shape K,C,R,S \(or K,C for a fully connected layer\) and --sparsity s \(0\.\.1\), but --sparsity is missing\. Add it, e\.g\. /m],
+      [['--random', '--shape', '4,4,3,3', '--sparsity', '0.5', '--input-size', '8'], /^error: --input-size must be H,W \(integers of at least 1\), got "8"\.$/m],
+      [['--random', '--shape', '4,4', '--sparsity', '0.5', '--seed', '-1'], /^error: --seed must be an integer from 0 to 4294967295, got "-1"\.$/m],
+      [['--weights', join(d, 'w.npy'), '--acts', join(d, 'a.npy'), '--sparsity', '0.5'], /^error: --sparsity applies only to --random; a layer from --weights\/--acts takes its shape from the \.npy files\./m],
+      [['--weights', join(d, 'w.npy')], /^error: --weights \S+w\.npy needs --acts too: a layer from files takes both \.npy files\./m],
+      [[], /^error: Say which layer to run: --weights w\.npy --acts a\.npy /m],
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(['run', '--config', 'tiny', ...args, '--out', out])));
     for (const [i, [args, re]] of cases.entries()) {

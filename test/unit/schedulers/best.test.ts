@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scheduleBest } from '../../../model/schedulers/best.ts';
+import { countBound, scheduleBest } from '../../../model/schedulers/best.ts';
 import { heuristic } from '../../../model/schedulers/heuristic.ts';
-import { checkSchedule } from '../../../model/schedulers/legal.ts';
+import { bruteForceMinRows, checkSchedule } from '../../../model/schedulers/legal.ts';
 import { fcParams, seedTag } from '../../support/seed.ts';
 import { caseArb } from './arbitraries.ts';
 import { randomSet, TRIDENT_2_5 } from './support.ts';
@@ -46,5 +46,33 @@ describe(`best scheduler ${seedTag}`, () => {
       b += rows.length;
     }
     expect(b).toBeLessThan(h);
+  });
+
+  it('countBound is a lower bound: never above the exhaustive minimum, and its steps satisfy the gap rule', () => {
+    fc.assert(
+      fc.property(caseArb(3, 10, 6), ({ set, offsets, h }) => {
+        const { bound, steps } = countBound(set, h);
+        expect(steps.reduce((a, b) => a + b, 0)).toBe(bound);
+        const exact = set.weights.some((w) => w !== 0) ? bruteForceMinRows(set, offsets, h) : 0;
+        expect(bound).toBeLessThanOrEqual(exact);
+        let prev = -1;
+        for (let t = 0; t < set.S; t++) {
+          if (!steps[t]) continue;
+          expect(t - prev).toBeLessThanOrEqual(h + 1);
+          prev = t;
+        }
+      }),
+      fcParams(150),
+    );
+  });
+
+  it('never reports fewer rows than countBound (every effort)', () => {
+    fc.assert(
+      fc.property(caseArb(5, 24, 9), fc.integer({ min: 0, max: 2 }), ({ set, offsets, h }, effort) => {
+        const rows = scheduleBest(set, offsets, h, { effort });
+        if (offsets.length > 1) expect(rows.length).toBeGreaterThanOrEqual(countBound(set, h).bound);
+      }),
+      fcParams(200),
+    );
   });
 });
