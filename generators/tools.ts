@@ -7,9 +7,10 @@ export interface ToolVersions {
   readonly yosys: string | null;
 }
 
-async function probe(cmd: string, args: string[]): Promise<string | null> {
+/** The first output line of `cmd args` that names a version (d.d), or null when the tool is missing. */
+export async function toolVersion(cmd: string, args: readonly string[]): Promise<string | null> {
   try {
-    const r = await execa(cmd, args, { reject: false, all: true, timeout: 20_000 });
+    const r = await execa(cmd, [...args], { reject: false, all: true, timeout: 20_000 });
     if (r.failed && r.exitCode === undefined) return null;
     const first = `${r.all ?? ''}`.split('\n').find((l) => /\d+\.\d+/.test(l));
     return first ? first.trim() : null;
@@ -23,9 +24,9 @@ let cached: Promise<ToolVersions> | undefined;
 /** `verilator --version`, `iverilog -V`, `yosys -V`: the first line that names a version, or null. */
 export function toolVersions(): Promise<ToolVersions> {
   cached ??= (async () => ({
-    verilator: await probe('verilator', ['--version']),
-    iverilog: await probe('iverilog', ['-V']),
-    yosys: await probe('yosys', ['-V']),
+    verilator: await toolVersion('verilator', ['--version']),
+    iverilog: await toolVersion('iverilog', ['-V']),
+    yosys: await toolVersion('yosys', ['-V']),
   }))();
   return cached;
 }

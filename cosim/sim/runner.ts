@@ -15,6 +15,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { SparsetileError } from '../../spec/errors.ts';
+import { toolVersion } from '../../generators/tools.ts';
 
 export type SimName = 'verilator' | 'icarus';
 export const SIM_NAMES: readonly SimName[] = ['verilator', 'icarus'];
@@ -84,13 +85,13 @@ export abstract class Simulator {
 
   /** The tool's version line; throws a SparsetileError with install instructions when it is missing. */
   version(): Promise<string> {
-    this.versionText ??= execa(this.tool, [...this.versionArgs], { reject: false, all: true }).then((r) => {
-      if ((r as { code?: string }).code === 'ENOENT' || r.failed && /ENOENT/.test(String(r.message))) {
+    this.versionText ??= toolVersion(this.tool, this.versionArgs).then((v) => {
+      if (v === null) {
         throw new SparsetileError(
           `${this.tool} is not installed or not on PATH, and --sim ${this.name} needs it. Install it with \`sudo apt-get install ${this.name === 'icarus' ? 'iverilog' : 'verilator'}\` (or run \`make setup\`), or choose another simulator with --sim.`,
         );
       }
-      return String(r.all ?? '').split('\n')[0].trim();
+      return v;
     });
     return this.versionText;
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../../spec/config.ts';
 import { hostWidths } from '../../generators/widths.ts';
 import { mulberry32 } from '../../model/random.ts';
+import { referenceStage } from '../../model/reference.ts';
 
 export async function lint(dir: string, files: string[]): Promise<string> {
   const r = await execa('verilator', ['--lint-only', '-Wall', '--top-module', 'st_top', ...files], { cwd: dir, reject: false, all: true });
@@ -71,23 +72,6 @@ export function greedySchedule(cfg: ResolvedConfig, weights: number[][][]): Row[
 
 const mask = (bits: number) => (1n << BigInt(bits)) - 1n;
 const field = (v: number, bits: number) => BigInt(v) & mask(bits);
-
-function wrapSigned(v: bigint, bits: number): bigint {
-  const m = 1n << BigInt(bits);
-  let r = ((v % m) + m) % m;
-  if (r >= m / 2n) r -= m;
-  return r;
-}
-
-function outputStage(cfg: ResolvedConfig, acc: bigint): bigint {
-  let y = acc;
-  if (cfg.output.relu && y < 0n) y = 0n;
-  y = y >> BigInt(cfg.output.shift); // BigInt >> is floor division
-  const b = cfg.output.bits;
-  const max = (1n << BigInt(b - 1)) - 1n;
-  if (cfg.output.saturate) return y > max ? max : y < -max - 1n ? -max - 1n : y;
-  return wrapSigned(y, b);
-}
 
 export interface DirectedJob {
   filters: number;
@@ -154,7 +138,9 @@ export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: Directed
         if (s * K + k >= F) continue;
         let acc = 0n;
         for (let t = 0; t < S; t++) for (let l = 0; l < N; l++) acc += BigInt(weights[s * K + k][t][l]) * BigInt(acts[w][t][l]);
-        expected.push(outputStage(cfg, wrapSigned(acc, cfg.accumulatorBits)));
+        // the output stage is the golden model's naive reference (model/reference.ts); the schedule,
+        // packing and accumulation above are this file's own
+        expected.push(referenceStage(BigInt.asIntN(cfg.accumulatorBits, acc), cfg.output));
         reads.push({ tile, addr: local * Wn + w, pe: k });
       }
     }
