@@ -25,7 +25,7 @@
  */
 import type { Highs } from 'highs';
 import type { ScheduledRow, SetWeights } from '../types.ts';
-import { Placement, scheduleBest, type Offsets } from './best.ts';
+import { countBound, Placement, scheduleBest, type Offsets } from './best.ts';
 
 export interface OptimalOptions {
   /** Wall-clock limit of the MILP solve in seconds (default 10). */
@@ -57,19 +57,12 @@ export async function scheduleOptimal(set: SetWeights, offsets: Offsets, lookahe
   const start = opts.start ? [...opts.start] : scheduleBest(set, offsets, lookahead);
   const p = new Placement(set, offsets, lookahead);
   if (p.nW === 0) return { rows: [], optimal: true, bound: 0, seconds: seconds() };
-  // Trivial lower bound; when the start meets it there is nothing to solve.
-  let lb = 1;
+  // Weights per (filter, source step), for the cuts below.
   const cnt = new Int32Array(K * S);
   for (let w = 0; w < p.nW; w++) cnt[Math.floor(p.src[w] / N)]++;
-  for (let k = 0; k < K; k++) {
-    let tot = 0;
-    for (let t = 0; t < S; t++) tot += cnt[k * S + t];
-    lb = Math.max(lb, Math.ceil(tot / N));
-  }
-  if (h === 0 || offsets.length <= 1) {
-    // No promotion possible: the rows are exactly the non-empty steps' span rules; start is optimal
-    // only if it equals the weights' own steps. Fall through to the MILP anyway (it is small).
-  }
+  // The counting lower bound (best.ts): it proves optimality where the solver's own bound stays
+  // weak (long sets), and when the start already meets it there is nothing to solve.
+  const lb = Math.max(1, countBound(set, h).bound);
   if (start.length <= lb) return { rows: start, optimal: true, bound: start.length, seconds: seconds() };
 
   const C = offsets.length;
