@@ -19,6 +19,7 @@ import type { LayerSpec } from '../../model/types.ts';
 import { WORKLOAD_FORMAT, type ManifestLayer } from '../workload.ts';
 import { readOnnx, type OnnxGraphIR, type Tensor } from './onnx.ts';
 import { convFloat, runGraph, type LayerNode } from './interp.ts';
+import { layerDir, safeName, weightManifest } from './layer-manifest.ts';
 import { pruneLayers } from './prune.ts';
 import { importTfjsWeightsOnly, isTfjsFile, readTfjs } from './tfjs.ts';
 import { chooseFracBits, maxAbs, quantize, snrDb } from './quant.ts';
@@ -107,9 +108,6 @@ function inputDims(g: OnnxGraphIR, override?: number[]): number[] {
   return dims;
 }
 
-export function safeName(s: string): string {
-  return s.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || 'layer';
-}
 
 export function importModel(o: ImportOptions): ImportResult {
   if (!existsSync(o.file)) throw new SparsetileError(`${o.file}: does not exist. Pass the path of an .onnx model, a TF.js model.json or a *weights_manifest.json.`);
@@ -176,8 +174,7 @@ export function importModel(o: ImportOptions): ImportResult {
     const refIn = ref.layers[i]!.input;
     const zeros = pl.acts.reduce((a, v) => a + (v === 0 ? 1 : 0), 0);
     const w = wq[i]!;
-    const nz = w.q.reduce((a, v) => a + (v !== 0 ? 1 : 0), 0);
-    const dir = `${String(i).padStart(2, '0')}-${safeName(l.spec.name)}`;
+    const dir = layerDir(i, l.spec);
     return {
       spec: l.spec,
       dir,
@@ -186,22 +183,7 @@ export function importModel(o: ImportOptions): ImportResult {
       manifest: {
         name: l.spec.name,
         dir,
-        kind: l.spec.kind,
-        shape: [l.spec.filters, l.spec.channels, l.spec.kernelH, l.spec.kernelW],
-        input: [l.spec.channels * l.spec.groups, l.spec.inH, l.spec.inW],
-        stride: l.spec.stride,
-        padH: l.spec.padH,
-        padW: l.spec.padW,
-        groups: l.spec.groups,
-        dilation: l.spec.dilation,
-        weights: w.q.length,
-        density: nz / w.q.length,
-        originalDensity: l.weights.reduce((a, v) => a + (v !== 0 ? 1 : 0), 0) / l.weights.length,
-        targetDensity: o.global ? o.prune ?? null : targets[i] ?? null,
-        ...(groupInfo[i] ? { laneGroups: groupInfo[i]!.groups, keptLaneGroups: groupInfo[i]!.keptGroups } : {}),
-        fracBits: w.fracBits,
-        quantMaxAbsError: w.maxAbsError,
-        quantSnrDb: w.snrDb,
+        ...weightManifest(l.spec, l.weights, w, o.global ? o.prune ?? null : targets[i] ?? null, groupInfo[i]),
         actFracBits: actFrac.get(l.node.name)!,
         actSparsity: img ? zeros / pl.acts.length : null,
         actSaturated: pl.saturated,

@@ -29,6 +29,7 @@ import { SparsetileError } from '../../spec/errors.ts';
 import type { LayerSpec } from '../../model/types.ts';
 import { WORKLOAD_FORMAT } from '../workload.ts';
 import type { GraphNode, OnnxGraphIR, Tensor } from './onnx.ts';
+import { layerDir, weightManifest } from './layer-manifest.ts';
 import { pruneLayers } from './prune.ts';
 import { chooseFracBits, maxAbs, quantize } from './quant.ts';
 import type { ImportOptions, ImportResult, ImportedLayer } from './pipeline.ts';
@@ -829,8 +830,7 @@ export function importTfjsWeightsOnly(o: ImportOptions, m: TfjsModel): ImportRes
   if (o.input) notes.push(`--input ${o.input} was not used: a ${m.format} import does not run the network, so it has no real activations`);
   const layers: ImportedLayer[] = ls.map((l, i) => {
     const w = quantize(pruned[i]!, chooseFracBits(maxAbs(pruned[i]!), bits), bits);
-    const nz = w.q.reduce((a, v) => a + (v !== 0 ? 1 : 0), 0);
-    const dir = `${String(i).padStart(2, '0')}-${l.spec.name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || 'layer'}`;
+    const dir = layerDir(i, l.spec);
     const s = l.spec;
     return {
       spec: s,
@@ -840,24 +840,9 @@ export function importTfjsWeightsOnly(o: ImportOptions, m: TfjsModel): ImportRes
       manifest: {
         name: s.name,
         dir,
-        kind: s.kind,
-        shape: [s.filters, s.channels, s.kernelH, s.kernelW],
+        ...weightManifest(s, l.weights, w, o.global ? o.prune ?? null : targets[i] ?? null, groupInfo[i]),
         tfjsWeight: l.from,
         tfjsShape: l.tfShape,
-        input: [s.channels * s.groups, s.inH, s.inW],
-        stride: s.stride,
-        padH: s.padH,
-        padW: s.padW,
-        groups: s.groups,
-        dilation: s.dilation,
-        weights: w.q.length,
-        density: nz / w.q.length,
-        originalDensity: l.weights.reduce((a, v) => a + (v !== 0 ? 1 : 0), 0) / l.weights.length,
-        targetDensity: o.global ? o.prune ?? null : targets[i] ?? null,
-        ...(groupInfo[i] ? { laneGroups: groupInfo[i]!.groups, keptLaneGroups: groupInfo[i]!.keptGroups } : {}),
-        fracBits: w.fracBits,
-        quantMaxAbsError: w.maxAbsError,
-        quantSnrDb: w.snrDb,
         actFracBits: null,
         actSparsity: null,
         actSaturated: null,
