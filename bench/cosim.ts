@@ -8,8 +8,8 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../spec/config.ts';
-import { randomLayer } from '../model/layer-io.ts';
+import { loadConfig } from '../contract/config.ts';
+import { randomLayer } from '../workloads/layer-files.ts';
 import { lowerLayer } from '../model/lower.ts';
 import { scheduleJob } from '../model/schedule.ts';
 import { executeSchedule } from '../model/execute.ts';

@@ -3,8 +3,8 @@
  * whole 25M-weight network (ResNet-50's convolution and FC shapes) scheduled with `heuristic` on
  * the paper configuration. Target: the whole network in under 5 s on one core.
  */
-import { loadConfig, type ResolvedConfig } from '../spec/config.ts';
-import { randomLayer } from '../model/layer-io.ts';
+import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { randomLayer } from '../workloads/layer-files.ts';
 import { lowerLayer } from '../model/lower.ts';
 import { scheduleJob } from '../model/schedule.ts';
 import type { SchedulerName } from '../model/types.ts';

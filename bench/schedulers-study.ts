@@ -9,17 +9,17 @@
  */
 import { fileURLToPath } from 'node:url';
 import { issueFromRows } from '../model/cycles.ts';
-import { randomLayer } from '../model/layer-io.ts';
+import { randomLayer } from '../workloads/layer-files.ts';
 import { lowerLayer, type LoweredJob } from '../model/lower.ts';
 import { mulberry32 } from '../model/random.ts';
 import { defaultSets, setWeights } from '../model/schedule.ts';
 import { countBound, scheduleBest } from '../model/schedulers/best.ts';
 import { heuristic } from '../model/schedulers/heuristic.ts';
-import { assertLegal } from '../model/schedulers/legal.ts';
+import { assertLegal } from '../test/support/legal.ts';
 import { scheduleOptimal } from '../model/schedulers/optimal.ts';
 import { shuffleFilters } from '../model/shuffle.ts';
 import type { SetWeights } from '../model/types.ts';
-import { loadConfig } from '../spec/config.ts';
+import { loadConfig } from '../contract/config.ts';
 import { section } from './registry.ts';
 
 export interface StudyOptions {

@@ -1,7 +1,7 @@
 /** `sparsetile config show|check|list`: inspect and validate hardware configurations. */
 import type { Command } from 'commander';
-import { loadConfig, namedConfigs } from '../spec/config.ts';
-import { writeFileAtomic } from './io.ts';
+import { loadConfig, namedConfigs } from '../contract/config.ts';
+import { writeFileAtomic } from '../tools/files.ts';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('inspect and validate hardware configurations');

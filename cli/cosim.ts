@@ -5,8 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
-import { loadConfig } from '../spec/config.ts';
-import { SparsetileError, showValue } from '../spec/errors.ts';
+import { loadConfig } from '../contract/config.ts';
+import { SparsetileError, showValue } from '../contract/errors.ts';
 import { runCase, type CaseResult } from '../cosim/case.ts';
 import { readRtlDir } from '../cosim/rtl.ts';
 import { BuildError } from '../cosim/sim/runner.ts';

@@ -1,6 +1,6 @@
 /** `sparsetile generate`: write the RTL, headers, filelist, FuseSoC core and manifest of a configuration. */
 import type { Command } from 'commander';
-import { loadConfig } from '../spec/config.ts';
+import { loadConfig } from '../contract/config.ts';
 import { writeBundle } from '../generators/bundle.ts';
 
 export function registerGenerate(program: Command): void {

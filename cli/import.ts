@@ -1,9 +1,9 @@
 /** `sparsetile import`: a trained ONNX or TF.js model becomes a pruned, quantised workload folder with real activations. */
 import type { Command } from 'commander';
-import { loadConfig } from '../spec/config.ts';
-import { SparsetileError } from '../spec/errors.ts';
+import { loadConfig } from '../contract/config.ts';
+import { SparsetileError } from '../contract/errors.ts';
 import { importModel, writeWorkload } from '../workloads/import/pipeline.ts';
-import { writeDirAtomic } from './io.ts';
+import { writeDirAtomic } from '../tools/files.ts';
 
 interface ImportFlags {
   out: string;

@@ -11,9 +11,9 @@
  * and `--input-size HxW`.
  */
 import { Option, type Command } from 'commander';
-import type { ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError, showValue } from '../spec/errors.ts';
-import { loadLayer, randomLayer, type LayerGeometry } from '../model/layer-io.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError, showValue } from '../contract/errors.ts';
+import { loadLayer, randomLayer, type LayerGeometry } from '../workloads/layer-files.ts';
 import { SCHEDULERS } from '../model/schedule.ts';
 import type { LayerData, SchedulerName } from '../model/types.ts';
 

@@ -3,7 +3,7 @@
  * the program; this file only wires them together and turns user errors into one-paragraph messages.
  */
 import { Command, CommanderError } from 'commander';
-import { SparsetileError } from '../spec/errors.ts';
+import { SparsetileError } from '../contract/errors.ts';
 import { registerConfig } from './config.ts';
 import { registerGenerate } from './generate.ts';
 import { registerSynth } from './synth.ts';

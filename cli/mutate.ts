@@ -5,8 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { join, resolve } from 'node:path';
-import { loadConfig, type ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError, showValue } from '../spec/errors.ts';
+import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError, showValue } from '../contract/errors.ts';
 import { applyMutant, MUTANTS, type Mutant } from '../cosim/mutants.ts';
 import { type CaseOutcome, runRegression } from '../cosim/regress.ts';
 import { copyRtl, ensureRtl, type RtlDir } from '../cosim/rtl.ts';

@@ -1,11 +1,11 @@
 /** `sparsetile net`: run every layer of a catalog network or an imported workload through the golden model. */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { loadConfig } from '../spec/config.ts';
-import { SparsetileError } from '../spec/errors.ts';
+import { loadConfig } from '../contract/config.ts';
+import { SparsetileError } from '../contract/errors.ts';
 import { catalogNetworkNames } from '../workloads/catalog/schema.ts';
 import { formatNetCsv, formatNetTable, runNetwork } from '../workloads/net.ts';
-import { writeFileAtomic } from './io.ts';
+import { writeFileAtomic } from '../tools/files.ts';
 import { addSchedulerOption, addShuffleOption, DEFAULT_SEED, parseScheduler, parseSeed } from './layer-options.ts';
 
 /** A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal. */

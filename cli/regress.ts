@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { SparsetileError, showValue } from '../spec/errors.ts';
+import { SparsetileError, showValue } from '../contract/errors.ts';
 import { type CaseOutcome, runRegression, summaryTable } from '../cosim/regress.ts';
 import { type RegressCase, shardCases, suiteCases, SUITES, type SuiteName } from '../cosim/suites.ts';
 

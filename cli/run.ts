@@ -7,14 +7,14 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type ResolvedConfig } from '../spec/config.ts';
-import { capacity } from '../spec/encoding.ts';
-import { encodeNpy } from '../spec/npy.ts';
+import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { capacity } from '../contract/encoding.ts';
+import { encodeNpy } from '../tools/npy.ts';
 import { executeSchedule } from '../model/execute.ts';
 import { lowerLayer, type LoweredJob } from '../model/lower.ts';
 import { checkLegality, printScheduleFile, scheduleDocument, scheduleJob, type JobSchedule } from '../model/schedule.ts';
 import { jobStats, layerStats, type LayerStats } from '../model/stats.ts';
-import { writeDirAtomic } from './io.ts';
+import { writeDirAtomic } from '../tools/files.ts';
 import { addLayerOptions, addSchedulerOption, addShuffleOption, layerFromOptions, parseScheduler, type LayerOptions } from './layer-options.ts';
 
 interface RunOptions extends LayerOptions {

@@ -4,12 +4,12 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { loadConfig, resolveConfig, type ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError } from '../spec/errors.ts';
+import { loadConfig, resolveConfig, type ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError } from '../contract/errors.ts';
 import { writeBundle, sortedJson } from '../generators/bundle.ts';
 import { alignedBaseline, sourceKey, synthesizeArea, synthesizeIce40, type AreaReport, type Ice40Report } from '../generators/synth.ts';
-import { toolVersions } from '../generators/tools.ts';
-import { writeFileAtomic } from './io.ts';
+import { toolVersions } from '../tools/versions.ts';
+import { writeFileAtomic } from '../tools/files.ts';
 
 /** The design document's logic-area overhead of the front end (TCT T8<2,5> over DaDianNao++). */
 export const PAPER_OVERHEAD_PERCENT = 8.2;

@@ -4,7 +4,7 @@
  * `mutate` and `demo`.
  */
 import { existsSync } from 'node:fs';
-import type { ResolvedConfig } from '../spec/config.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 import type { LayerData, SchedulerName } from '../model/types.ts';
 import { buildFor, layoutOf, prepareCase, type PreparedCase, simulate, type SimOutcome } from './flow.ts';
 import { ensureRtl, type RtlDir } from './rtl.ts';

@@ -8,14 +8,14 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { ResolvedConfig } from '../spec/config.ts';
-import { hexFile, packJob, type MemoryImages, outputLocation, type WordLayout, loadParamsLayout } from '../spec/encoding.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { hexFile, packJob, type MemoryImages, outputLocation, type WordLayout, loadParamsLayout } from '../contract/encoding.ts';
 import { lowerLayer, type LoweredJob } from '../model/lower.ts';
 import { checkLegality, scheduleJob, type JobSchedule } from '../model/schedule.ts';
 import { executeSchedule } from '../model/execute.ts';
 import { jobCycles } from '../model/cycles.ts';
 import type { LayerData, SchedulerName } from '../model/types.ts';
-import { writeFileAtomic } from '../cli/io.ts';
+import { writeFileAtomic } from '../tools/files.ts';
 import { type RtlDir } from './rtl.ts';
 import { simulator, type SimName } from './sim/index.ts';
 import { type Build, cacheRoot, type RunResult } from './sim/runner.ts';

@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SparsetileError } from '../spec/errors.ts';
+import { SparsetileError } from '../contract/errors.ts';
 
 export interface Mutant {
   readonly id: string;

@@ -5,9 +5,9 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError } from '../spec/errors.ts';
-import { writeFileAtomic } from '../cli/io.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError } from '../contract/errors.ts';
+import { writeFileAtomic } from '../tools/files.ts';
 import { runCase } from './case.ts';
 import { failLines } from './report.ts';
 import type { RtlDir } from './rtl.ts';

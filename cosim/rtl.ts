@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBundle } from '../generators/bundle.ts';
-import type { ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError } from '../spec/errors.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError } from '../contract/errors.ts';
 import { cacheRoot, REPO_ROOT } from './sim/runner.ts';
 
 export interface RtlDir {
@@ -35,10 +35,10 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** Hash of everything that decides the generated text: generator code, templates, spec/. */
+/** Hash of everything that decides the generated text: generator code, templates, contract/. */
 export function generatorHash(): string {
   const h = createHash('sha256');
-  for (const d of [...GENERATOR_DIRS, 'spec']) {
+  for (const d of [...GENERATOR_DIRS, 'contract']) {
     for (const f of listFiles(join(REPO_ROOT, d))) h.update(`\0${f.slice(REPO_ROOT.length)}\0`).update(readFileSync(f));
   }
   return h.digest('hex');

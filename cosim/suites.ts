@@ -4,8 +4,8 @@
  * configuration and fits its memories.
  */
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type ResolvedConfig } from '../spec/config.ts';
-import { randomLayer } from '../model/layer-io.ts';
+import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { randomLayer } from '../workloads/layer-files.ts';
 import { mulberry32 } from '../model/random.ts';
 import type { LayerData, SchedulerName } from '../model/types.ts';
 import type { SimName } from './sim/index.ts';

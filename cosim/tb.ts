@@ -6,9 +6,9 @@
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ResolvedConfig } from '../spec/config.ts';
-import { CSR } from '../spec/encoding.ts';
-import { hostWidths } from '../generators/widths.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { CSR } from '../contract/encoding.ts';
+import { hostWidths } from '../contract/host.ts';
 
 export const TB_TEMPLATE = fileURLToPath(new URL('./tb/st_tb.sv.hbs', import.meta.url));
 export const TB_TOP = 'st_tb';

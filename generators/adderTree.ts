@@ -2,7 +2,7 @@
  * View model of st_adder_tree: the levels of a pairwise adder tree over N products, each level's
  * exact width, and where the adderTreeStages pipeline registers go.
  */
-import type { ResolvedConfig } from '../spec/config.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 
 export interface TreeAdd {
   /** Bit offset of the node in its level's bus. */

@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../spec/config.ts';
-import { writeDirAtomic } from '../cli/io.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { writeDirAtomic } from '../tools/files.ts';
 import { cHeader, tsHeader } from './headers.ts';
 import { generateRtl, patternDoc, type GeneratedFile } from './rtl.ts';
-import { toolVersions, type ToolVersions } from './tools.ts';
+import { toolVersions, type ToolVersions } from '../tools/versions.ts';
 import { GENERATOR_VERSION } from './version.ts';
 
 /** JSON with object keys sorted at every level, two-space indented, newline-terminated. */

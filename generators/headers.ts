@@ -5,9 +5,9 @@
  * header is emitted with ts-morph: first plain data (a list of constants), then printed.
  */
 import { Project, VariableDeclarationKind } from 'ts-morph';
-import type { ResolvedConfig } from '../spec/config.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 import { GENERATOR_VERSION } from './version.ts';
-import { CSR, hostWidths } from './widths.ts';
+import { CSR, hostWidths } from '../contract/host.ts';
 
 interface Constant {
   readonly name: string;

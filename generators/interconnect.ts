@@ -3,7 +3,7 @@
  * place where a pattern's offsets become wires: code c = (a, d) feeds lane l with activation-buffer
  * slot a, lane (l + d) mod N (docs/architecture.md sections 2 and 6).
  */
-import type { ResolvedConfig } from '../spec/config.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 
 export interface MuxArm {
   /** The select code, or null for the arm that covers the unused codes. */

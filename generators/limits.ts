@@ -3,8 +3,8 @@
  * passes resolveConfig() but breaks one of these cannot be built as RTL; the message says why and
  * what to change.
  */
-import type { ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError } from '../spec/errors.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError } from '../contract/errors.ts';
 
 /** Widest memory word (one bank read, one host write) the generator builds. */
 export const MAX_WORD_BITS = 1024;

@@ -3,13 +3,13 @@
  * templates in templates/. One module per file, the file named after the module, every module
  * prefixed st_. Output is a pure function of the configuration (and the generator version).
  */
-import type { ResolvedConfig } from '../spec/config.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 import { adderTreeView } from './adderTree.ts';
 import { interconnectView } from './interconnect.ts';
 import { checkBuildable } from './limits.ts';
 import { render, renderPartial } from './templates.ts';
 import { GENERATOR_VERSION } from './version.ts';
-import { CSR, hostWidths, type HostWidths } from './widths.ts';
+import { CSR, hostWidths, type HostWidths } from '../contract/host.ts';
 
 export interface GeneratedFile {
   readonly path: string;

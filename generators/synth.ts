@@ -13,8 +13,8 @@
 import { execa } from 'execa';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError } from '../spec/errors.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError } from '../contract/errors.ts';
 
 /** The Yosys script: `synth` minus `memory_map`, statistics as JSON. */
 export function yosysScript(files: readonly string[], statJson: string): string[] {

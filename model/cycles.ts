@@ -3,7 +3,7 @@
  * its local sets, back to back; the job ends pipelineLatency cycles after the busiest tile's last
  * issue. Set s runs on tile s mod T.
  */
-import type { ResolvedConfig } from '../spec/config.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 import type { JobSchedule } from './schedule.ts';
 
 /** Rows a set occupies in hardware: a set without rows still runs one all-zero row. */

@@ -6,7 +6,7 @@
  *
  * Doubles are exact here: |product| < 2^31, |sum of 64 products| < 2^37, |acc| < 2^48.
  */
-import type { ResolvedConfig } from '../spec/config.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 import type { LoweredJob } from './lower.ts';
 import type { JobSchedule } from './schedule.ts';
 

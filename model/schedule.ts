@@ -3,8 +3,8 @@
  * them), run a scheduler on every set, and check any schedule against the legality rules of
  * docs/architecture.md section 4.
  */
-import type { ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError } from '../spec/errors.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError } from '../contract/errors.ts';
 import type { LoweredJob } from './lower.ts';
 import { best } from './schedulers/best.ts';
 import { dense } from './schedulers/dense.ts';

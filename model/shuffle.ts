@@ -18,7 +18,7 @@
  *  - shuffleFilters(job, cfg, { seed, scheduler }): the FilterShuffler of model/types.ts that
  *    model/schedule.ts calls; every set has exactly K entries, -1 for an unused PE.
  */
-import type { ResolvedConfig } from '../spec/config.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 import { heuristic } from './schedulers/heuristic.ts';
 import type { SchedulerName, SetWeights } from './types.ts';
 import { mulberry32 } from './random.ts';

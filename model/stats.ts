@@ -9,7 +9,7 @@
  *  - promoted with lookaside: offset (a, d) with d != 0;
  *  - empty (ineffectual): weight 0. A set without rows counts its one all-zero hardware row.
  */
-import type { ResolvedConfig } from '../spec/config.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 import { issueFromRows, jobCycles } from './cycles.ts';
 import type { LoweredJob } from './lower.ts';
 import type { JobSchedule } from './schedule.ts';

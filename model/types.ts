@@ -73,6 +73,6 @@ export type SchedulerName = 'dense' | 'greedy' | 'heuristic' | 'best' | 'optimal
  */
 export type FilterShuffler = (
   job: { readonly filterIds: readonly number[]; readonly S: number; readonly N: number; readonly weights: Int32Array },
-  cfg: import('../spec/config.ts').ResolvedConfig,
+  cfg: import('../contract/config.ts').ResolvedConfig,
   opts: { readonly seed: number; readonly scheduler: SchedulerName },
 ) => number[][] | Promise<number[][]>;

@@ -7,7 +7,7 @@
  * The result is plain data (NetResult); printing it as a table, JSON or CSV is done by the printers
  * at the end of this file.
  */
-import type { ResolvedConfig } from '../spec/config.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 import { lowerLayer } from '../model/lower.ts';
 import { scheduleJob } from '../model/schedule.ts';
 import { jobStats, layerStats } from '../model/stats.ts';

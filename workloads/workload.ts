@@ -11,8 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readNpy } from '../spec/npy.ts';
-import { SparsetileError } from '../spec/errors.ts';
+import { readNpy } from '../tools/npy.ts';
+import { SparsetileError } from '../contract/errors.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
 
 export const WORKLOAD_FORMAT = 'sparsetile-workload';

@@ -14,8 +14,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync,
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { SparsetileError } from '../../spec/errors.ts';
-import { toolVersion } from '../../generators/tools.ts';
+import { SparsetileError } from '../../contract/errors.ts';
+import { toolVersion } from '../../tools/versions.ts';
 
 export type SimName = 'verilator' | 'icarus';
 export const SIM_NAMES: readonly SimName[] = ['verilator', 'icarus'];

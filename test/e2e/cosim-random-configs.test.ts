@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCase } from '../../cosim/case.ts';
-import { randomConfig } from '../../cosim/random-configs.ts';
+import { randomConfig } from '../support/random-configs.ts';
 import { failLines } from '../../cosim/report.ts';
 import { WORKLOADS } from '../../cosim/suites.ts';
 import { SEED, SLOW, seedTag } from '../support/seed.ts';

@@ -7,12 +7,12 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, namedConfigs } from '../../spec/config.ts';
+import { loadConfig, namedConfigs } from '../../contract/config.ts';
 import { generateRtl } from '../../generators/rtl.ts';
 import { synthesizeArea } from '../../generators/synth.ts';
 import { runCli } from '../support/cli.ts';
 import { SLOW } from '../support/seed.ts';
-import { icarusCompile, lint, runIcarus, writeDirectedJob } from './rtl-support.ts';
+import { icarusCompile, lint, runIcarus, writeDirectedJob } from '../support/rtl-support.ts';
 
 function generateInto(name: string): { dir: string; files: string[] } {
   const dir = mkdtempSync(join(tmpdir(), `st-rtl-${name}-`));
@@ -97,7 +97,7 @@ describe('sparsetile generate', () => {
 
 describe('generated TypeScript header', () => {
   it.each(namedConfigs())('%s.params.ts is accepted by the co-simulation packer (spec/encoding.ts)', async (name) => {
-    const { loadParamsLayout } = await import('../../spec/encoding.ts');
+    const { loadParamsLayout } = await import('../../contract/encoding.ts');
     const { writeBundle } = await import('../../generators/bundle.ts');
     const out = join(mkdtempSync(join(tmpdir(), 'st-params-')), name);
     await writeBundle(loadConfig(name), out);

@@ -8,11 +8,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, type ResolvedConfig } from '../../spec/config.ts';
+import { resolveConfig, type ResolvedConfig } from '../../contract/config.ts';
 import { generateRtl } from '../../generators/rtl.ts';
 import { fcParams, seedTag } from '../support/seed.ts';
-import { icarusCompile, lint, runIcarus, writeDirectedJob } from './rtl-support.ts';
-import { SparsetileError } from '../../spec/errors.ts';
+import { icarusCompile, lint, runIcarus, writeDirectedJob } from '../support/rtl-support.ts';
+import { SparsetileError } from '../../contract/errors.ts';
 
 const clog2 = (n: number) => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
 

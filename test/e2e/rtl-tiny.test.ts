@@ -7,10 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../spec/config.ts';
+import { loadConfig } from '../../contract/config.ts';
 import { generateRtl, type GeneratedFile } from '../../generators/rtl.ts';
 import { synthesizeArea } from '../../generators/synth.ts';
-import { icarusCompile, lint, runIcarus, writeDirectedJob } from './rtl-support.ts';
+import { icarusCompile, lint, runIcarus, writeDirectedJob } from '../support/rtl-support.ts';
 
 const cfg = loadConfig('tiny');
 let dir: string;

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { SparsetileError } from '../../spec/errors.ts';
+import { SparsetileError } from '../../contract/errors.ts';
 import type { LayerSpec } from '../../model/types.ts';
 
 export const CATALOG_DIR = dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@
  * may replace the output of any Conv/Gemm/MatMul that has constant weights (a "lowered layer").
  * Unsupported operators are an error that names the operator and the node.
  */
-import { SparsetileError } from '../../spec/errors.ts';
+import { SparsetileError } from '../../contract/errors.ts';
 import type { LayerSpec } from '../../model/types.ts';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode, type OnnxGraphIR, type Tensor } from './onnx.ts';
 

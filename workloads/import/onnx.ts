@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import onnxPkg from 'onnx-proto';
-import { SparsetileError } from '../../spec/errors.ts';
+import { SparsetileError } from '../../contract/errors.ts';
 
 const { onnx } = onnxPkg as unknown as { onnx: { ModelProto: { decode(b: Uint8Array): OnnxModelProto } } };
 

@@ -13,8 +13,8 @@
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { SparsetileError } from '../../spec/errors.ts';
-import { encodeNpy, readNpy } from '../../spec/npy.ts';
+import { SparsetileError } from '../../contract/errors.ts';
+import { encodeNpy, readNpy } from '../../tools/npy.ts';
 import type { LayerSpec } from '../../model/types.ts';
 import { WORKLOAD_FORMAT, type ManifestLayer } from '../workload.ts';
 import { readOnnx, type OnnxGraphIR, type Tensor } from './onnx.ts';

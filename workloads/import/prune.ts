@@ -8,7 +8,7 @@
  * row slot-block of the dense schedule, which the tile skips without promotion.
  */
 import { readFileSync } from 'node:fs';
-import { SparsetileError } from '../../spec/errors.ts';
+import { SparsetileError } from '../../contract/errors.ts';
 import type { LayerSpec } from '../../model/types.ts';
 
 export interface PruneResult {

@@ -25,7 +25,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { SparsetileError } from '../../spec/errors.ts';
+import { SparsetileError } from '../../contract/errors.ts';
 import type { LayerSpec } from '../../model/types.ts';
 import { WORKLOAD_FORMAT } from '../workload.ts';
 import type { GraphNode, OnnxGraphIR, Tensor } from './onnx.ts';

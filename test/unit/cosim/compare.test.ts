@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../spec/config.ts';
-import { layoutFromConfig } from '../../../spec/encoding.ts';
-import { randomLayer } from '../../../model/layer-io.ts';
+import { loadConfig } from '../../../contract/config.ts';
+import { layoutFromConfig } from '../../../contract/encoding.ts';
+import { randomLayer } from '../../../workloads/layer-files.ts';
 import { compareJob, type PreparedCase, prepareCase } from '../../../cosim/flow.ts';
 import { mismatchSentence, problemSentence } from '../../../cosim/report.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, resolveConfig } from '../../../spec/config.ts';
+import { loadConfig, resolveConfig } from '../../../contract/config.ts';
 import { adderTreeView, registerPositions } from '../../../generators/adderTree.ts';
 
 const tiny = loadConfig('tiny');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, namedConfigs, resolveConfig } from '../../../spec/config.ts';
-import { SparsetileError } from '../../../spec/errors.ts';
+import { loadConfig, namedConfigs, resolveConfig } from '../../../contract/config.ts';
+import { SparsetileError } from '../../../contract/errors.ts';
 import { generateRtl, moduleNames } from '../../../generators/rtl.ts';
 import { generateBundle, sortedJson } from '../../../generators/bundle.ts';
 import { cHeader, tsHeader } from '../../../generators/headers.ts';
 import { checkBuildable } from '../../../generators/limits.ts';
 import { render } from '../../../generators/templates.ts';
-import { hostWidths, indexBits } from '../../../generators/widths.ts';
+import { hostWidths, indexBits } from '../../../contract/host.ts';
 
 const tools = { verilator: 'v', iverilog: 'i', yosys: 'y' };
 

@@ -1,5 +1,5 @@
 /** Shared helpers for the golden-model tests: configurations built from tiny with overrides. */
-import { loadConfig, resolveConfig, type ConfigInput, type ResolvedConfig } from '../../../spec/config.ts';
+import { loadConfig, resolveConfig, type ConfigInput, type ResolvedConfig } from '../../../contract/config.ts';
 
 export interface CfgOverrides {
   lanes?: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layerSpec, type LayerGeometry } from '../../../model/layer-io.ts';
+import { layerSpec, type LayerGeometry } from '../../../workloads/layer-files.ts';
 import { lowerLayer } from '../../../model/lower.ts';
 import type { LayerData } from '../../../model/types.ts';
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ConfigInput, ResolvedConfig } from '../../../spec/config.ts';
+import type { ConfigInput, ResolvedConfig } from '../../../contract/config.ts';
 import { executeSchedule } from '../../../model/execute.ts';
-import { randomLayer } from '../../../model/layer-io.ts';
+import { randomLayer } from '../../../workloads/layer-files.ts';
 import { lowerLayer, type LoweredJob } from '../../../model/lower.ts';
-import { referenceConv, referenceStage } from '../../../model/reference.ts';
+import { referenceConv, referenceStage } from '../../support/reference.ts';
 import { checkLegality, scheduleJob, type JobSchedule } from '../../../model/schedule.ts';
 import { jobStats } from '../../../model/stats.ts';
 import type { LayerData } from '../../../model/types.ts';
@@ -182,7 +182,7 @@ describe('accumulator wrap-around (accumulatorBits = treeBits = 18)', () => {
 
 describe(`lower bound against an exhaustive minimum ${seedTag}`, () => {
   it('setLowerBound <= the exhaustive minimum rows <= heuristic rows, on tiny sets', async () => {
-    const { bruteForceMinRows } = await import('../../../model/schedulers/legal.ts');
+    const { bruteForceMinRows } = await import('../../support/legal.ts');
     const { heuristic } = await import('../../../model/schedulers/heuristic.ts');
     const { setLowerBound } = await import('../../../model/stats.ts');
     await fc.assert(

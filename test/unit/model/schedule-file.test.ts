@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomLayer } from '../../../model/layer-io.ts';
+import { randomLayer } from '../../../workloads/layer-files.ts';
 import { lowerLayer } from '../../../model/lower.ts';
 import { printScheduleFile, scheduleDocument, scheduleJob } from '../../../model/schedule.ts';
 import { jobStats, layerStats } from '../../../model/stats.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedConfig } from '../../../spec/config.ts';
+import type { ResolvedConfig } from '../../../contract/config.ts';
 import { executeSchedule } from '../../../model/execute.ts';
 import type { LoweredJob } from '../../../model/lower.ts';
 import { checkLegality, defaultSets, scheduleJob, type JobSchedule } from '../../../model/schedule.ts';

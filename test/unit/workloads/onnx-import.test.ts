@@ -8,8 +8,8 @@ import { parseOnnx, readOnnx } from '../../../workloads/import/onnx.ts';
 import { convFloat, runGraph } from '../../../workloads/import/interp.ts';
 import { importModel, writeWorkload } from '../../../workloads/import/pipeline.ts';
 import { readManifest, readWorkloadLayer } from '../../../workloads/workload.ts';
-import { readNpy } from '../../../spec/npy.ts';
-import { referenceConv } from '../../../model/reference.ts';
+import { readNpy } from '../../../tools/npy.ts';
+import { referenceConv } from '../../support/reference.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const { onnx } = onnxPkg as any;

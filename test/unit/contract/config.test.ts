@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, namedConfigs, resolveConfig, type ConfigInput } from '../../../spec/config.ts';
-import { SparsetileError } from '../../../spec/errors.ts';
+import { loadConfig, namedConfigs, resolveConfig, type ConfigInput } from '../../../contract/config.ts';
+import { SparsetileError } from '../../../contract/errors.ts';
 import { fcParams, seedTag } from '../../support/seed.ts';
 
 const tiny = (): ConfigInput => structuredClone(loadConfig('tiny').input) as ConfigInput;

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countBound, scheduleBest } from '../../../model/schedulers/best.ts';
-import { heuristic } from '../../../model/schedulers/heuristic.ts';
-import { bruteForceMinRows, checkSchedule } from '../../../model/schedulers/legal.ts';
-import { fcParams, seedTag } from '../../support/seed.ts';
+import { countBound, scheduleBest } from '../../../../model/schedulers/best.ts';
+import { heuristic } from '../../../../model/schedulers/heuristic.ts';
+import { bruteForceMinRows, checkSchedule } from '../../../support/legal.ts';
+import { fcParams, seedTag } from '../../../support/seed.ts';
 import { caseArb } from './arbitraries.ts';
 import { randomSet, TRIDENT_2_5 } from './support.ts';
 

@@ -12,7 +12,7 @@
  *    original slot (k, t+a, (l+d) mod N) with t+a < S, holds that slot's value, and every non-zero
  *    original slot is placed exactly once.
  */
-import type { ScheduledRow, SetWeights } from '../types.ts';
+import type { ScheduledRow, SetWeights } from '../../model/types.ts';
 
 export interface LegalityReport {
   /** Human-readable violations; empty when the schedule is legal. */

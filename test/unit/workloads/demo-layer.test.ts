@@ -8,14 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../spec/config.ts';
-import { layoutFromConfig } from '../../../spec/encoding.ts';
-import { randomLayer } from '../../../model/layer-io.ts';
+import { loadConfig } from '../../../contract/config.ts';
+import { layoutFromConfig } from '../../../contract/encoding.ts';
+import { randomLayer } from '../../../workloads/layer-files.ts';
 import type { LayerSpec } from '../../../model/types.ts';
 import { prepareCase } from '../../../cosim/flow.ts';
 import {
   chooseDemoLayer, cropActivations, DEMO_MODEL, demoImport, type DemoImport, demoModelPath, importCacheKey, DEMO_TIERS, fitLayer, workloadCandidates,
-} from '../../../cosim/demo-layer.ts';
+} from '../../../workloads/demo-layer.ts';
 import { readWorkloadLayer } from '../../../workloads/workload.ts';
 
 const paper = loadConfig('paper');

@@ -1,10 +1,10 @@
 /** The memory-image packer against words computed by hand from docs/architecture.md section 5. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig, resolveConfig } from '../../../spec/config.ts';
+import { loadConfig, resolveConfig } from '../../../contract/config.ts';
 import {
   capacity, fromField, hexFile, layoutFromConfig, layoutFromParams, outputLocation, packActivationWord, packJob,
   tileSetCounts, unpackOutputWord, windowStride,
-} from '../../../spec/encoding.ts';
+} from '../../../contract/encoding.ts';
 import type { ScheduledRow, SetSchedule } from '../../../model/types.ts';
 
 // tiny: N=4, K=2, T=2, 8-bit weights, trident <2,3>: codes (0,0) (1,-1) (1,0) (1,1) (2,0) (2,2),

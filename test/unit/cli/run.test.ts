@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../spec/config.ts';
-import { encodeNpy, parseNpy } from '../../../spec/npy.ts';
-import { randomLayer } from '../../../model/layer-io.ts';
-import { referenceConv, referenceStage } from '../../../model/reference.ts';
+import { loadConfig } from '../../../contract/config.ts';
+import { encodeNpy, parseNpy } from '../../../tools/npy.ts';
+import { randomLayer } from '../../../workloads/layer-files.ts';
+import { referenceConv, referenceStage } from '../../support/reference.ts';
 import { runCli } from '../../support/cli.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'st-run-'));

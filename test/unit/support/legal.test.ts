@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { heuristic } from '../../../model/schedulers/heuristic.ts';
-import { bruteForceMinRows, checkSchedule } from '../../../model/schedulers/legal.ts';
+import { bruteForceMinRows, checkSchedule } from '../../support/legal.ts';
 import type { ScheduledRow, SetWeights } from '../../../model/types.ts';
 import { fcParams, seedTag } from '../../support/seed.ts';
-import { caseArb } from './arbitraries.ts';
-import { refHeuristic, TRIDENT_2_5 } from './support.ts';
+import { caseArb } from '../model/schedulers/arbitraries.ts';
+import { refHeuristic, TRIDENT_2_5 } from '../model/schedulers/support.ts';
 
 const L21 = [[0, 0], [1, -1], [1, 0], [2, 0]] as const;
 const row = (step: number, w: number[], s: number[]): ScheduledRow => ({ step, weights: Int32Array.from(w), selects: Uint8Array.from(s) });

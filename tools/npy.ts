@@ -4,7 +4,7 @@
  * in a double exactly (|v| < 2^53), which every quantity in sparsetile does by construction.
  */
 import { readFileSync } from 'node:fs';
-import { SparsetileError } from './errors.ts';
+import { SparsetileError } from '../contract/errors.ts';
 
 export type NpyDtype = 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'float32' | 'float64';
 

@@ -4,9 +4,9 @@
  * schema (1 lane, 1 PE, non-power-of-two counts, every pattern shape, both bankings, every legal
  * adder-tree staging, narrow accumulators, wrap and saturate, ReLU on and off).
  */
-import { resolveConfig, type ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError } from '../spec/errors.ts';
-import { mulberry32 } from '../model/random.ts';
+import { resolveConfig, type ResolvedConfig } from '../../contract/config.ts';
+import { SparsetileError } from '../../contract/errors.ts';
+import { mulberry32 } from '../../model/random.ts';
 
 export function randomConfig(seed: number): ResolvedConfig {
   const rng = mulberry32(seed);

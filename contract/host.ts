@@ -3,8 +3,8 @@
  * section 9 defines in terms of the resolved configuration. They are computed here, once, and
  * exported to the RTL, the C header and the TypeScript header; nothing else recomputes them.
  */
-import type { ResolvedConfig } from '../spec/config.ts';
-import { CSR } from '../spec/encoding.ts';
+import type { ResolvedConfig } from './config.ts';
+import { CSR } from './encoding.ts';
 
 /** W(x) = max(1, ceil(log2 x)): an index field for x values (1 bit when x is 1). */
 export function indexBits(count: number): number {

@@ -15,15 +15,15 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError } from '../spec/errors.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError } from '../contract/errors.ts';
 import { denseSteps, outSize } from '../model/lower.ts';
-import { capacity } from '../spec/encoding.ts';
+import { capacity } from '../contract/encoding.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
-import { importModel, writeWorkload } from '../workloads/import/pipeline.ts';
-import { readLayerJson, readManifest, type WorkloadManifest } from '../workloads/workload.ts';
-import { writeDirAtomic } from '../cli/io.ts';
-import { cacheRoot, REPO_ROOT } from './sim/runner.ts';
+import { importModel, writeWorkload } from './import/pipeline.ts';
+import { readLayerJson, readManifest, type WorkloadManifest } from './workload.ts';
+import { writeDirAtomic } from '../tools/files.ts';
+import { cacheRoot, REPO_ROOT } from '../cosim/sim/runner.ts';
 
 /** What the demo imports: the model, and the options of `sparsetile import` it is imported with. */
 export const DEMO_MODEL = {

@@ -5,7 +5,7 @@
  * associative), so the reference wraps once at the end with BigInt.asIntN. Slow on purpose; used
  * by tests only.
  */
-import type { LayerData } from './types.ts';
+import type { LayerData } from '../../model/types.ts';
 
 /** Exact wrapped accumulators, [F][Ho][Wo] (FC: [F]), as BigInt. */
 export function referenceConv(data: LayerData, accumulatorBits: number): { out: bigint[]; outH: number; outW: number } {

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLayer, randomLayer } from '../../../model/layer-io.ts';
-import { SparsetileError } from '../../../spec/errors.ts';
-import { encodeNpy, type NpyDtype } from '../../../spec/npy.ts';
-import { makeCfg } from './helpers.ts';
+import { loadLayer, randomLayer } from '../../../workloads/layer-files.ts';
+import { SparsetileError } from '../../../contract/errors.ts';
+import { encodeNpy, type NpyDtype } from '../../../tools/npy.ts';
+import { makeCfg } from '../model/helpers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'st-layer-io-'));
 let n = 0;

@@ -1,6 +1,6 @@
 /** fast-check arbitraries for the scheduler tests: small random sets with a pattern that is valid for their N. */
 import fc from 'fast-check';
-import type { SetWeights } from '../../../model/types.ts';
+import type { SetWeights } from '../../../../model/types.ts';
 import { rng, type Offsets } from './support.ts';
 
 /** Patterns in code order (ascending (ahead, aside), (0,0) first) with the smallest N they are valid for. */

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shuffleFilters } from '../../../model/shuffle.ts';
-import { loadConfig } from '../../../spec/config.ts';
+import { loadConfig } from '../../../contract/config.ts';
 import { fcParams, seedTag } from '../../support/seed.ts';
-import { randomSet } from './support.ts';
+import { randomSet } from './schedulers/support.ts';
 
 const isPartition = (sets: number[][], F: number) => {
   const all = sets.flat().filter((f) => f >= 0).sort((a, b) => a - b);

@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ResolvedConfig } from '../spec/config.ts';
-import { SparsetileError, showValue } from '../spec/errors.ts';
-import { readNpy, type NpyArray } from '../spec/npy.ts';
-import { outSize } from './lower.ts';
-import { mulberry32 } from './random.ts';
-import type { LayerData, LayerSpec } from './types.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError, showValue } from '../contract/errors.ts';
+import { readNpy, type NpyArray } from '../tools/npy.ts';
+import { outSize } from '../model/lower.ts';
+import { mulberry32 } from '../model/random.ts';
+import type { LayerData, LayerSpec } from '../model/types.ts';
 
 /** Geometry options, from flags or a layer JSON. Missing ones default to stride 1, pad 0, groups 1, dilation 1. */
 export interface LayerGeometry {

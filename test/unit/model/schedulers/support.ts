@@ -2,8 +2,8 @@
  * Helpers for the scheduler tests: random sets, the trident 2/5 offsets, and a literal
  * transcription of the section 4 `heuristic` that cross-checks model/schedulers/heuristic.ts.
  */
-import type { ScheduledRow, SetWeights } from '../../../model/types.ts';
-import { mulberry32 } from '../../../model/random.ts';
+import type { ScheduledRow, SetWeights } from '../../../../model/types.ts';
+import { mulberry32 } from '../../../../model/random.ts';
 
 export type Offsets = readonly (readonly [number, number])[];
 

@@ -7,10 +7,10 @@
 import { execa } from 'execa';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../../spec/config.ts';
-import { hostWidths } from '../../generators/widths.ts';
+import type { ResolvedConfig } from '../../contract/config.ts';
+import { hostWidths } from '../../contract/host.ts';
 import { mulberry32 } from '../../model/random.ts';
-import { referenceStage } from '../../model/reference.ts';
+import { referenceStage } from './reference.ts';
 
 export async function lint(dir: string, files: string[]): Promise<string> {
   const r = await execa('verilator', ['--lint-only', '-Wall', '--top-module', 'st_top', ...files], { cwd: dir, reject: false, all: true });
