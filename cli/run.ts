@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
-import { capacity } from '../contract/encoding.ts';
+import { capacity } from '../contract/capacity.ts';
 import { encodeNpy } from '../tools/npy.ts';
 import { executeSchedule } from '../model/execute.ts';
 import { lowerLayer, type LoweredJob } from '../model/lower.ts';
@@ -25,7 +25,7 @@ interface RunOptions extends LayerOptions {
 }
 
 /**
- * Section 5's capacity rules (spec/encoding.ts `capacity`) for running this layer on the RTL, one
+ * Section 5's capacity rules (contract/capacity.ts) for running this layer on the RTL, one
  * job at a time; reported, not enforced, by `run`. The figures are the largest over the jobs.
  */
 function capacityReport(cfg: ResolvedConfig, jobs: readonly LoweredJob[], stats: LayerStats) {

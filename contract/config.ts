@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { clog2, mod } from './bits.ts';
 import { SparsetileError, showValue } from './errors.ts';
 
 export const CONFIG_DIR = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', 'configs');
@@ -139,8 +140,6 @@ export interface ResolvedConfig {
   readonly hash: string;
 }
 
-const clog2 = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
-
 /** Expands a pattern to its offsets, (0,0) excluded, in the order the pattern's definition lists them. */
 function expandPattern(pattern: ConfigInput['pattern']): Offset[] {
   if ('offsets' in pattern) return pattern.offsets.map(([a, d]) => [a, d] as const);
@@ -157,8 +156,6 @@ function expandPattern(pattern: ConfigInput['pattern']): Offset[] {
   }
   return out;
 }
-
-const mod = (x: number, n: number) => ((x % n) + n) % n;
 
 function checkPattern(source: string, input: ConfigInput): Offset[] {
   const p = input.pattern;

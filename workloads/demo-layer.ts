@@ -18,12 +18,12 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { denseSteps, outSize } from '../model/lower.ts';
-import { capacity } from '../contract/encoding.ts';
+import { capacity } from '../contract/capacity.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
 import { importModel, writeWorkload } from './import/pipeline.ts';
 import { readLayerJson, readManifest, type WorkloadManifest } from './workload.ts';
 import { writeDirAtomic } from '../tools/files.ts';
-import { cacheRoot, REPO_ROOT } from '../cosim/sim/runner.ts';
+import { cacheRoot, REPO_ROOT } from '../tools/paths.ts';
 
 /** What the demo imports: the model, and the options of `sparsetile import` it is imported with. */
 export const DEMO_MODEL = {
@@ -147,7 +147,7 @@ function problemText(f: ReturnType<typeof figures>, cfg: ResolvedConfig, suffix:
 }
 
 /**
- * Whether a layer fits `cfg` (section 5 as spec/encoding.ts `capacity` states it, with rowsHw
+ * Whether a layer fits `cfg` (section 5 as contract/capacity.ts `capacity` states it, with rowsHw
  * bounded by the dense S so that any schedule, the dense baseline included, fits), cropping the
  * input to the largest centred window that fits when the windows overflow the activation or output
  * memory. A square crop of side s is tried from the larger input side down (each side capped at the layer's).

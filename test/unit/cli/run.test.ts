@@ -67,7 +67,7 @@ describe('sparsetile run', () => {
       runCli(['run', '--help']),
     ]);
     for (const r of [a, b, big]) expect(r.exitCode, String(r.all)).toBe(0);
-    // Section 5 (spec/encoding.ts capacity): 144 windows x Qw 7 = 1008 words > activationBankDepth 256; reported, not enforced.
+    // Section 5 (contract/capacity.ts): 144 windows x Qw 7 = 1008 words > activationBankDepth 256; reported, not enforced.
     const rule = 'The job needs 144 windows x 7 words = 1008 words per activation bank, but configuration "tiny" has activationBankDepth 256 (rule: Wn * Qw <= activationBankDepth).';
     expect(String(big.stdout)).toContain(`note: the RTL cannot run this layer on "tiny" (section 5, see capacity in stats.json): ${rule}`);
     expect(JSON.parse(readFileSync(join(d, 'big', 'stats.json'), 'utf8')).capacity).toMatchObject({ fits: false, problem: expect.stringMatching(/^The job needs 144 windows/), windowStride: 7, activationWordsPerBank: 1008, outputWordsPerTile: 288 });

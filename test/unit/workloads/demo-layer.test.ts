@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../contract/config.ts';
-import { layoutFromConfig } from '../../../contract/encoding.ts';
+import { layoutFromConfig } from '../../../contract/layout.ts';
 import { randomLayer } from '../../../workloads/layer-files.ts';
 import type { LayerSpec } from '../../../model/types.ts';
-import { prepareCase } from '../../../cosim/flow.ts';
+import { prepareCase } from '../../../cosim/prepare.ts';
 import {
   chooseDemoLayer, cropActivations, DEMO_MODEL, demoImport, type DemoImport, demoModelPath, importCacheKey, DEMO_TIERS, fitLayer, workloadCandidates,
 } from '../../../workloads/demo-layer.ts';
