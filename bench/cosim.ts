@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../contract/config.ts';
-import { randomLayer } from '../workloads/layer-files.ts';
+import { randomLayer } from '../workloads/synthetic.ts';
 import { lowerLayer } from '../model/lower.ts';
 import { scheduleJob } from '../model/schedule.ts';
 import { executeSchedule } from '../model/execute.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../contract/config.ts';
 import { layoutFromConfig } from '../../../contract/layout.ts';
-import { randomLayer } from '../../../workloads/layer-files.ts';
+import { randomLayer } from '../../../workloads/synthetic.ts';
 import { compareJob } from '../../../cosim/compare.ts';
 import { type PreparedCase, prepareCase } from '../../../cosim/prepare.ts';
 import { mismatchSentence, problemSentence } from '../../../cosim/report.ts';
