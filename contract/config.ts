@@ -30,6 +30,12 @@ export const LIMITS = {
   lookaside: [0, 16],
   offsets: 31,
   bankDepth: [2, 1 << 20],
+  featureMapBanks: [1, 64],
+  outputFifoDepth: [1, 16],
+  axiDataBits: [32, 1024],
+  maxBurst: [1, 256],
+  maxOutstanding: [1, 8],
+  maxLayers: [1, 16],
 } as const;
 
 const int = (min: number, max: number, what: string) =>
@@ -42,6 +48,8 @@ const pow2 = (what: string) =>
   int(LIMITS.bankDepth[0], LIMITS.bankDepth[1], what).refine((v) => (v & (v - 1)) === 0, {
     error: `must be a power of two, so that bank addresses are plain bit fields (${what})`,
   });
+
+const AXI_DATA_BITS_ERROR = 'must be 32, 64, 128, 256, 512 or 1024 (the AXI4 read data width in bits)';
 
 const shapedPattern = z.strictObject({
   shape: z.enum(['trident', 'L'], { error: 'must be "trident" or "L"' }),
@@ -71,8 +79,19 @@ export const ConfigSchema = z.strictObject({
     weightBanking: z.enum(['per-pe', 'per-lane'], { error: 'must be "per-pe" (one bank per PE) or "per-lane" (one bank per multiplier lane)' }),
     weightDepth: pow2('scheduled rows per tile in the weight memory'),
     activationBankDepth: pow2('words per activation bank'),
+    featureMapBanks: int(...LIMITS.featureMapBanks, 'feature-map memory banks per tile').refine((v) => (v & (v - 1)) === 0, {
+      error: 'must be a power of two from 1 to 64, so that a word\'s bank is its low address bits (feature-map memory banks per tile)',
+    }),
+    featureMapBankDepth: pow2('words per feature-map bank, both ping-pong halves'),
     outputDepth: pow2('output words per tile'),
+    outputFifoDepth: int(...LIMITS.outputFifoDepth, 'output words a tile may have in flight to the feature-map memory'),
   }),
+  axi: z.strictObject({
+    dataBits: z.number({ error: AXI_DATA_BITS_ERROR }).refine((v) => [32, 64, 128, 256, 512, 1024].includes(v), { error: AXI_DATA_BITS_ERROR }),
+    maxBurst: int(...LIMITS.maxBurst, 'beats of the longest AXI4 INCR burst the weight fetcher issues'),
+    maxOutstanding: int(...LIMITS.maxOutstanding, 'AXI4 read bursts a weight fetcher keeps in flight'),
+  }),
+  maxLayers: int(...LIMITS.maxLayers, 'layer descriptors one start runs'),
   output: z.strictObject({
     relu: z.boolean({ error: 'must be true or false' }),
     shift: int(0, 47, 'arithmetic right shift applied after ReLU'),
@@ -134,7 +153,37 @@ export interface ResolvedConfig {
   readonly treeBits: number;
   readonly outputDepth: number;
   readonly outputAddrBits: number;
+  /** Output word of the K PEs after the output stage: K * output.bits. */
   readonly outputWordBits: number;
+  /** Feature-map memory per tile (section 5): banks x depth words of activationBankWidth, two ping-pong halves. */
+  readonly featureMapBanks: number;
+  readonly featureMapBankDepth: number;
+  readonly featureMapWords: number;
+  /** Words of one ping-pong half: a layer's input or output region lives in one half. */
+  readonly featureMapHalfWords: number;
+  /** Address of a word in the whole memory (both halves): log2(featureMapWords). */
+  readonly featureMapAddrBits: number;
+  /** log2(featureMapBanks): a word's bank is its low address bits. */
+  readonly featureMapBankBits: number;
+  /** log2(featureMapBankDepth): the row within a bank. */
+  readonly featureMapRowBits: number;
+  /** Output words in flight per tile (pipeline and output FIFO). */
+  readonly outputFifoDepth: number;
+  /** The AXI4 read master of each tile's weight fetcher. */
+  readonly axi: {
+    readonly dataBits: number;
+    readonly beatBytes: number;
+    /** ARSIZE: log2(beatBytes). */
+    readonly size: number;
+    readonly maxBurst: number;
+    readonly maxOutstanding: number;
+    /** ARADDR width. */
+    readonly addrBits: number;
+  };
+  /** A weight-stream record (a scheduled row or a set header) in AXI beats, and in bytes. */
+  readonly recordBeats: number;
+  readonly recordBytes: number;
+  readonly maxLayers: number;
   readonly output: { readonly relu: boolean; readonly shift: number; readonly bits: number; readonly saturate: boolean };
   /**
    * Cycles from the last row's issue to its result being written in the output memory; see
@@ -228,6 +277,9 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
       `${source}: field "output.bits" must not exceed accumulatorBits (${input.accumulatorBits}), got ${input.output.bits}. Lower it, or widen the accumulator.`,
     );
   }
+  if (input.memory.featureMapBankDepth < 2) {
+    throw new SparsetileError(`${source}: field "memory.featureMapBankDepth" must be at least 2, so that each ping-pong half has a row per bank, got ${input.memory.featureMapBankDepth}.`);
+  }
   if (input.output.shift >= input.accumulatorBits) {
     throw new SparsetileError(
       `${source}: field "output.shift" must be less than accumulatorBits (${input.accumulatorBits}), got ${input.output.shift}.`,
@@ -241,6 +293,10 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
   const perLane = input.memory.weightBanking === 'per-lane';
   const controlBits = deltaBits + 1;
   const outputBits = input.output.bits;
+  const weightRowBits = K * N * slotBits + controlBits;
+  const fmWords = input.memory.featureMapBanks * input.memory.featureMapBankDepth;
+  const beatBytes = input.axi.dataBits / 8;
+  const recordBeats = Math.ceil(Math.max(weightRowBits, 32) / input.axi.dataBits);
   const resolved: ResolvedConfig = {
     input,
     name: input.name,
@@ -263,7 +319,7 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
     weightDataBanks: perLane ? K * N : K,
     weightBankWidth: perLane ? slotBits : N * slotBits,
     controlBits,
-    weightRowBits: K * N * slotBits + controlBits,
+    weightRowBits,
     weightDepth: input.memory.weightDepth,
     weightAddrBits: clog2(input.memory.weightDepth),
     activationBanks: lookahead + 1,
@@ -275,6 +331,18 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
     outputDepth: input.memory.outputDepth,
     outputAddrBits: clog2(input.memory.outputDepth),
     outputWordBits: K * outputBits,
+    featureMapBanks: input.memory.featureMapBanks,
+    featureMapBankDepth: input.memory.featureMapBankDepth,
+    featureMapWords: fmWords,
+    featureMapHalfWords: fmWords / 2,
+    featureMapAddrBits: clog2(fmWords),
+    featureMapBankBits: clog2(input.memory.featureMapBanks),
+    featureMapRowBits: clog2(input.memory.featureMapBankDepth),
+    outputFifoDepth: input.memory.outputFifoDepth,
+    axi: { dataBits: input.axi.dataBits, beatBytes, size: clog2(beatBytes), maxBurst: input.axi.maxBurst, maxOutstanding: input.axi.maxOutstanding, addrBits: 32 },
+    recordBeats,
+    recordBytes: recordBeats * beatBytes,
+    maxLayers: input.maxLayers,
     output: input.output,
     pipelineLatency: pipelineLatency(input.adderTreeStages),
     multipliers: input.tiles * K * N,

@@ -54,7 +54,9 @@ const configArb = fc
         accumulatorBits: acc,
         pattern: r.pattern,
         adderTreeStages: Math.floor(r.stageFrac * (maxStages + 1)) % (maxStages + 1),
-        memory: { weightBanking: r.weightBanking, weightDepth: 16, activationBankDepth: 32, outputDepth: 8 },
+        memory: { weightBanking: r.weightBanking, weightDepth: 16, activationBankDepth: 32, outputDepth: 8, featureMapBanks: 4, featureMapBankDepth: 256, outputFifoDepth: 2 },
+        axi: { dataBits: 32, maxBurst: 8, maxOutstanding: 2 },
+        maxLayers: 4,
         output: { relu: r.relu, shift: Math.floor(r.shiftFrac * acc), bits: Math.max(2, Math.round(r.outFrac * acc)), saturate: r.saturate },
       });
     } catch (e) {

@@ -132,7 +132,9 @@ const configArb = fc
       accumulatorBits: Math.min(48, treeBits + r.extraAcc),
       pattern: r.pattern,
       adderTreeStages: Math.min(r.stages, Math.max(1, Math.ceil(Math.log2(r.lanes)))),
-      memory: { weightBanking: r.banking, weightDepth: 1 << r.depthLog, activationBankDepth: 2 << r.depthLog, outputDepth: 1 << r.depthLog },
+      memory: { weightBanking: r.banking, weightDepth: 1 << r.depthLog, activationBankDepth: 2 << r.depthLog, outputDepth: 1 << r.depthLog, featureMapBanks: 4, featureMapBankDepth: 256, outputFifoDepth: 2 },
+      axi: { dataBits: 32, maxBurst: 8, maxOutstanding: 2 },
+      maxLayers: 4,
       output: { relu: true, shift: 2, bits: Math.min(8, Math.min(48, treeBits + r.extraAcc)), saturate: true },
     };
   });
