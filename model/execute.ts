@@ -19,7 +19,7 @@ export function wrapSigned(x: number, bits: number): number {
 }
 
 /** Section 7's output stage: ReLU, arithmetic right shift, then saturate or wrap to output.bits. */
-export function outputStage(cfg: ResolvedConfig, acc: number): number {
+export function outputStage(cfg: Pick<ResolvedConfig, 'output'>, acc: number): number {
   const { relu, shift, bits, saturate } = cfg.output;
   let y = relu && acc < 0 ? 0 : acc;
   y = Math.floor(y / 2 ** shift);

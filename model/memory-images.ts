@@ -64,39 +64,13 @@ export function packJob(L: WordLayout, job: PackJob, sched: PackSchedule, cfgNam
   const rowsHw: number[] = [];
   const rowBase: number[] = [];
   for (let s = 0; s < nSets; s++) {
-    const set = sched.sets[s];
     const tile = weights[s % T];
-    const base = tile[0].length;
-    rowBase.push(base);
-    const rows = set.rows.length > 0 ? set.rows : [{ step: 0, weights: new Int32Array(K * N), selects: new Uint8Array(K * N) }];
-    rowsHw.push(rows.length);
-    let prev = -1;
-    rows.forEach((row, i) => {
-      const delta = row.step - prev;
-      if (delta < 1 || delta > h + 1) {
-        throw new SparsetileError(
-          `Set ${s} row ${i} is at step ${row.step} after step ${prev}: a row's step must advance by 1 to h+1 = ${h + 1} (docs/architecture.md section 4, legality), so it cannot be encoded in the ${L.deltaBits}-bit delta field. The scheduler produced an illegal schedule.`,
-        );
-      }
-      prev = row.step;
-      for (let k = 0; k < K; k++) {
-        let word = 0n;
-        for (let l = N - 1; l >= 0; l--) {
-          const v = row.weights[k * N + l];
-          const c = row.selects[k * N + l];
-          if (!fitsSigned(v, L.weightBits)) {
-            throw new SparsetileError(`Set ${s} row ${i} PE ${k} lane ${l} holds weight ${v}, which does not fit the ${L.weightBits}-bit signed weight field of configuration "${cfgName}". Quantize the weights to ${L.weightBits} bits.`);
-          }
-          if (c >= L.muxInputs) {
-            throw new SparsetileError(`Set ${s} row ${i} PE ${k} lane ${l} has select code ${c}, but configuration "${cfgName}" has only ${L.muxInputs} mux inputs. The schedule was made for another pattern.`);
-          }
-          const slot = packSlot(L, v, c);
-          if (L.weightBanking === 'per-lane') tile[k * N + l].push(slot);
-          else word = (word << BigInt(L.slotBits)) | slot;
-        }
-        if (L.weightBanking === 'per-pe') tile[k].push(word);
-      }
-      tile[L.weightDataBanks].push(packControl(L, delta, i === rows.length - 1));
+    rowBase.push(tile[0].length);
+    const packed = packSetRows(L, sched.sets[s], K, N, s, cfgName);
+    rowsHw.push(packed.controls.length);
+    packed.banks.forEach((row, i) => {
+      row.forEach((word, b) => tile[b].push(word));
+      tile[L.weightDataBanks].push(packed.controls[i]);
     });
   }
 
@@ -119,4 +93,47 @@ export function packJob(L: WordLayout, job: PackJob, sched: PackSchedule, cfgNam
   }
 
   return { weights, acts, csr: { windows: Wn, winStride: Qw, tileSets }, rowsHw, rowBase };
+}
+
+/**
+ * The hardware rows of one set (section 5): every row's data-bank words and its control word. A set
+ * without rows runs one all-zero row at step 0 (rowsHw = 1). Throws a SparsetileError when a value
+ * does not fit its field or a step does not advance by 1..h+1.
+ */
+export function packSetRows(L: WordLayout, set: SetSchedule, K: number, N: number, s: number, cfgName: string): { banks: bigint[][]; controls: bigint[]; steps: number[] } {
+  const h = L.lookahead;
+  const rows = set.rows.length > 0 ? set.rows : [{ step: 0, weights: new Int32Array(K * N), selects: new Uint8Array(K * N) }];
+  const banks: bigint[][] = [];
+  const controls: bigint[] = [];
+  let prev = -1;
+  rows.forEach((row, i) => {
+    const delta = row.step - prev;
+    if (delta < 1 || delta > h + 1) {
+      throw new SparsetileError(
+        `Set ${s} row ${i} is at step ${row.step} after step ${prev}: a row's step must advance by 1 to h+1 = ${h + 1} (docs/architecture.md section 4, legality), so it cannot be encoded in the ${L.deltaBits}-bit delta field. The scheduler produced an illegal schedule.`,
+      );
+    }
+    prev = row.step;
+    const words = new Array<bigint>(L.weightDataBanks).fill(0n);
+    for (let k = 0; k < K; k++) {
+      let word = 0n;
+      for (let l = N - 1; l >= 0; l--) {
+        const v = row.weights[k * N + l];
+        const c = row.selects[k * N + l];
+        if (!fitsSigned(v, L.weightBits)) {
+          throw new SparsetileError(`Set ${s} row ${i} PE ${k} lane ${l} holds weight ${v}, which does not fit the ${L.weightBits}-bit signed weight field of configuration "${cfgName}". Quantize the weights to ${L.weightBits} bits.`);
+        }
+        if (c >= L.muxInputs) {
+          throw new SparsetileError(`Set ${s} row ${i} PE ${k} lane ${l} has select code ${c}, but configuration "${cfgName}" has only ${L.muxInputs} mux inputs. The schedule was made for another pattern.`);
+        }
+        const slot = packSlot(L, v, c);
+        if (L.weightBanking === 'per-lane') words[k * N + l] = slot;
+        else word = (word << BigInt(L.slotBits)) | slot;
+      }
+      if (L.weightBanking === 'per-pe') words[k] = word;
+    }
+    banks.push(words);
+    controls.push(packControl(L, delta, i === rows.length - 1));
+  });
+  return { banks, controls, steps: rows.map((r) => r.step) };
 }
