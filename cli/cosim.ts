@@ -5,7 +5,9 @@
  */
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
+import { DEFAULT_MEMORY, type MemoryModel } from '../contract/bus.ts';
 import { loadConfig } from '../contract/config.ts';
+import { PLAN_MODES, type PlanMode } from '../model/tile-plan.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
 import { runCase, type CaseResult } from '../cosim/case.ts';
 import { readRtlDir } from '../cosim/rtl.ts';
@@ -20,11 +22,24 @@ export function parseSims(v: string): SimName[] {
   throw new SparsetileError(`--sim must be verilator, icarus or both, got ${showValue(v)}.`);
 }
 
+/** The external memory model from --memory-latency and --memory-period. */
+export function parseMemory(latency: string, period: string): MemoryModel {
+  const l = Number(latency);
+  const p = Number(period);
+  if (!Number.isInteger(l) || l < 1 || l > 100000) throw new SparsetileError(`--memory-latency must be an integer from 1 to 100000 (cycles from an AXI read request to its first beat), got ${showValue(latency)}.`);
+  if (!Number.isInteger(p) || p < 1 || p > 1000) throw new SparsetileError(`--memory-period must be an integer from 1 to 1000 (one beat every n cycles), got ${showValue(period)}.`);
+  return { latency: l, period: p };
+}
+
 /** The command line that reproduces a run, with its seed, as a user would type it. */
-export function replayCommand(args: { config: string; sim: string; layer: LayerOptions; scheduler: string; shuffle?: boolean; hostWrite?: boolean; out: string; rtl?: string }): string {
+export function replayCommand(args: {
+  config: string; sim: string; layer: LayerOptions; scheduler: string; shuffle?: boolean; hostWrite?: boolean; out: string; rtl?: string; memory?: MemoryModel; plan?: PlanMode;
+}): string {
   const parts = ['npx sparsetile cosim', `--config ${args.config}`, `--sim ${args.sim}`, ...layerArgs(args.layer)];
   parts.push(`--scheduler ${args.scheduler}`);
   if (args.shuffle) parts.push('--shuffle');
+  if (args.memory) parts.push(`--memory-latency ${args.memory.latency}`, `--memory-period ${args.memory.period}`);
+  if (args.plan && args.plan !== 'round-robin') parts.push(`--plan ${args.plan}`);
   if (args.hostWrite) parts.push('--host-write');
   if (args.rtl) parts.push(`--rtl ${resolve(args.rtl)}`);
   parts.push(`--out ${args.out}`, '--waves');
@@ -52,23 +67,30 @@ export function registerCosim(program: Command): void {
     .description('co-simulate one layer: golden model vs generated RTL, every output value and the cycle count')
     .requiredOption('--config <name|file>', 'hardware configuration (named or a .json path)')
     .addOption(new Option('--sim <which>', 'simulator').choices(['verilator', 'icarus', 'both']).default('verilator'))
-    .option('--host-write', 'load the memories through the wm_*/am_* write ports instead of $readmemh preload')
+    .option('--host-write', 'load the input feature map through the fm_* write port instead of the $readmemh preload')
+    .option('--memory-latency <cycles>', 'external memory model: cycles from an AXI read request to its first beat', String(DEFAULT_MEMORY.latency))
+    .option('--memory-period <cycles>', 'external memory model: one beat every n cycles', String(DEFAULT_MEMORY.period))
+    .addOption(new Option('--plan <plan>', 'tile plan: which sets and windows each tile runs').choices([...PLAN_MODES]).default('round-robin'))
     .option('--waves', 'write a waveform (FST from Verilator, VCD from Icarus) for every job')
     .option('--out <dir>', 'case directory for images, logs and results (default rtl-out/cosim/<config>)')
     .option('--rtl <dir>', 'co-simulate this RTL directory (output of `sparsetile generate`, possibly edited) instead of generating it');
   addLayerOptions(cmd);
   addSchedulerOption(cmd);
   addShuffleOption(cmd);
-  cmd.action(async (o: LayerOptions & { config: string; sim: string; scheduler: string; shuffle?: boolean; hostWrite?: boolean; waves?: boolean; out?: string; rtl?: string }) => {
+  cmd.action(async (o: LayerOptions & {
+    config: string; sim: string; scheduler: string; shuffle?: boolean; hostWrite?: boolean; waves?: boolean; out?: string; rtl?: string;
+    memoryLatency: string; memoryPeriod: string; plan: PlanMode;
+  }) => {
     const cfg = loadConfig(o.config);
     const sims = parseSims(o.sim);
     const scheduler = parseScheduler(o.scheduler);
+    const memory = parseMemory(o.memoryLatency, o.memoryPeriod);
     const layer = layerFromOptions(o, cfg);
     const out = resolve(o.out ?? `rtl-out/cosim/${cfg.name}`);
     let res: CaseResult;
     try {
       res = await runCase({
-        cfg, layer, scheduler, shuffle: o.shuffle, sims, hostWrite: o.hostWrite, waves: o.waves, dir: out,
+        cfg, layers: [layer], scheduler, shuffle: o.shuffle, sims, hostWrite: o.hostWrite, waves: o.waves, dir: out, memory, plan: o.plan,
         rtl: o.rtl ? readRtlDir(resolve(o.rtl)) : undefined, buildLabel: o.rtl ? `${cfg.name}-user` : undefined,
       });
     } catch (e) {
@@ -78,7 +100,7 @@ export function registerCosim(program: Command): void {
       process.exitCode = 1;
       return;
     }
-    const replay = replayCommand({ config: o.config, sim: o.sim, layer: o, scheduler, shuffle: o.shuffle, hostWrite: o.hostWrite, out, rtl: o.rtl });
+    const replay = replayCommand({ config: o.config, sim: o.sim, layer: o, scheduler, shuffle: o.shuffle, hostWrite: o.hostWrite, out, rtl: o.rtl, memory, plan: o.plan });
     process.exitCode = printVerdict(res, replay);
   });
 }

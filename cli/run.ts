@@ -9,12 +9,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
 import { capacity } from '../contract/capacity.ts';
+import { channelGroups, regionWords } from '../contract/fmap.ts';
 import { encodeNpy } from '../tools/npy.ts';
 import { executeSchedule } from '../model/execute.ts';
 import { geometryText } from '../model/layer-spec.ts';
 import { lowerLayer, type LoweredJob } from '../model/lower.ts';
 import { checkLegality, printScheduleFile, scheduleDocument, scheduleJob, type JobSchedule } from '../model/schedule.ts';
 import { jobStats, layerStats, type LayerStats } from '../model/stats.ts';
+import type { LayerSpec } from '../model/types.ts';
 import { writeDirAtomic } from '../tools/files.ts';
 import { addLayerOptions, addSchedulerOption, addShuffleOption, layerFromOptions, parseScheduler, type LayerOptions } from './layer-options.ts';
 
@@ -26,22 +28,26 @@ interface RunOptions extends LayerOptions {
 }
 
 /**
- * Section 5's capacity rules (contract/capacity.ts) for running this layer on the RTL, one
- * job at a time; reported, not enforced, by `run`. The figures are the largest over the jobs.
+ * Section 5's capacity rules (contract/capacity.ts) for running this layer on the RTL: the weight
+ * ring and the feature-map halves; reported, not enforced, by `run`. The figures are the largest
+ * over the jobs.
  */
-function capacityReport(cfg: ResolvedConfig, jobs: readonly LoweredJob[], stats: LayerStats) {
-  const fits = jobs.map((job, j) => capacity(cfg, { S: job.S, windows: job.windows, rowsPerSet: stats.jobs[j].rowsPerSet }, cfg.name));
+function capacityReport(cfg: ResolvedConfig, spec: LayerSpec, jobs: readonly LoweredJob[], stats: LayerStats) {
+  const N = cfg.lanes;
+  const G = jobs.length;
+  const inputWords = G * regionWords(spec.kind === 'fc' ? 1 : spec.inH, spec.kind === 'fc' ? 1 : spec.inW, channelGroups(spec.channels, N));
+  const outputWords = G * regionWords(jobs[0].outH, jobs[0].outW, channelGroups(spec.filters / G, N));
+  const fits = jobs.map((job, j) => capacity(cfg, { S: job.S, rowsPerSet: stats.jobs[j].rowsPerSet, inputWords, outputWords }, cfg.name));
   const broken = fits.find((c) => c.problem !== null) ?? null;
   return {
     fits: broken === null,
     problem: broken?.problem ?? null,
-    weightRowsPerTile: Math.max(...fits.map((c) => c.weightRows)),
+    setRecords: Math.max(...fits.map((c) => c.setRecords)),
     weightDepth: cfg.weightDepth,
     windowStride: fits[0].Qw,
-    activationWordsPerBank: Math.max(...fits.map((c) => c.activationWords)),
-    activationBankDepth: cfg.activationBankDepth,
-    outputWordsPerTile: Math.max(...fits.map((c) => c.outputWords)),
-    outputDepth: cfg.outputDepth,
+    inputWords,
+    outputWords,
+    featureMapHalfWords: cfg.featureMapHalfWords,
   };
 }
 
@@ -103,7 +109,7 @@ export function registerRun(program: Command): void {
         lowerBound: { cycles: ls.lowerBoundCycles, rowsPerSet: ls.jobs.map((j) => j.lowerBoundRows) },
         rowsPerSet: ls.jobs.map((j) => j.rowsPerSet),
         perTileIssueCycles: ls.jobs.map((j) => j.perTile),
-        capacity: capacityReport(cfg, jobs, ls),
+        capacity: capacityReport(cfg, data.spec, jobs, ls),
       };
       const doc = scheduleDocument(cfg, jobs, scheds, ls);
       await writeDirAtomic(o.out, (dir) => {

@@ -104,14 +104,14 @@ export function registerSynth(program: Command): void {
         say(`${m.padEnd(18)} ${String(a.instances).padStart(9)} ${String(a.cells).padStart(9)} ${String(a.transistors).padStart(12)} ${String(a.memories).padStart(8)}`);
       }
       say(`${'total logic'.padEnd(18)} ${''.padStart(9)} ${String(area.logicCells).padStart(9)} ${String(area.logicTransistors).padStart(12)} ${String(area.memories).padStart(8)}`);
-      say(`memory bits: ${area.memoryBits.total} (weights ${area.memoryBits.weight}, of which select codes ${area.memoryBits.selectStorage}; control ${area.memoryBits.control}; activations ${area.memoryBits.activation}; outputs ${area.memoryBits.output})`);
+      say(`memory bits: ${area.memoryBits.total} (weights ${area.memoryBits.weight}, of which select codes ${area.memoryBits.selectStorage}; control ${area.memoryBits.control}; activation buffer ${area.memoryBits.activation}; feature maps ${area.memoryBits.featureMap})`);
       say(`yosys: ${area.seconds} s`);
       if (baseline && overhead) {
         say(
           `front-end overhead vs ${baseline.config}: ${overhead.tileLogicPercent}% of the tile logic (${overhead.designLogicPercent}% of all logic; by module ${Object.entries(overhead.byModule as Record<string, number>).map(([m, d]) => `${m} ${d > 0 ? '+' : ''}${d}`).join(', ')}); the design document reports ${PAPER_OVERHEAD_PERCENT}% logic area`,
         );
         say(
-          `memory: +${overhead.memoryBitsPercent}% bits (select codes add ${overhead.selectStoragePercentOfWeightBits}% to the weight bits; the rest is the h+1 activation banks at the configured per-bank depth)`,
+          `memory: +${overhead.memoryBitsPercent}% bits (select codes add ${overhead.selectStoragePercentOfWeightBits}% to the weight bits; the rest is the h+1 activation-buffer banks at the configured depth)`,
         );
       }
       if (ice40) {

@@ -1,12 +1,12 @@
 /**
- * Section 5's capacity rules and the per-tile accounting behind them and behind section 8's cycles:
- * which tile runs which set, how many hardware rows a set takes, how many activation words a window
- * takes. Computed here once; the packer enforces the rules, `sparsetile run` reports them, the cycle
- * model sums rows with the same accounting, and the demo's layer choice fits layers with them.
+ * Section 5's capacity rules and the per-tile accounting behind them and behind the issue-bound
+ * cycle count: which tile runs which set in the default plan, how many hardware rows a set takes,
+ * how many activation-buffer lines a window takes. Computed here once; the program builder enforces
+ * the rules (with the descriptor checks of contract/descriptors.ts), `sparsetile run` reports them,
+ * and the demo's layer choice fits layers with them.
  */
-import type { WordLayout } from './layout.ts';
 
-/** Qw: activation words per window in each bank, ceil((S + h) / (h + 1)). */
+/** Qw: activation-buffer lines per window, ceil((S + h) / (h + 1)). */
 export function windowStride(S: number, h: number): number {
   return Math.ceil((S + h) / (h + 1));
 }
@@ -18,8 +18,8 @@ export function windowStride(S: number, h: number): number {
 export const rowsHw = (rows: number): number => Math.max(1, rows);
 
 /**
- * Section 8's per-tile accounting: set s runs on tile s mod T, so tile t issues the sum of rowsHw
- * over its local sets, times `windows` (1 gives weight-memory rows, Wn gives issue cycles).
+ * The default plan's per-tile accounting: set s runs on tile s mod T, so tile t issues the sum of
+ * rowsHw over its sets, times `windows` (1 gives weight rows, Wn gives issue cycles).
  */
 export function tileRows(rowsPerSet: readonly number[], tiles: number, windows = 1): number[] {
   const perTile = new Array<number>(tiles).fill(0);
@@ -34,66 +34,58 @@ export function tileSetCounts(sets: number, tiles: number): number[] {
   return Array.from({ length: tiles }, (_, t) => (sets > t ? Math.ceil((sets - t) / tiles) : 0));
 }
 
-/** What section 5's capacity rules read from a configuration (a WordLayout or a ResolvedConfig). */
-export type CapacityLimits = Pick<WordLayout, 'tiles' | 'lookahead' | 'weightDepth' | 'activationBankDepth' | 'outputDepth'>;
-
-/** What they read from a job: its dense steps, its windows, and the rows of each global set. */
-export interface CapacityJob {
-  readonly S: number;
-  readonly windows: number;
-  /** Scheduled rows of each global set; an empty set still takes one row (rowsHw). */
-  readonly rowsPerSet: readonly number[];
+/** What section 5's capacity rules read from a configuration. */
+export interface CapacityLimits {
+  readonly lookahead: number;
+  readonly weightDepth: number;
+  readonly featureMapHalfWords: number;
 }
 
-export type CapacityRule = 'weightDepth' | 'activationBankDepth' | 'outputDepth';
-
-/** Section 5's figures for one job, and the first rule it breaks. */
-export interface Capacity {
-  /** Activation words per window in each bank (the WIN_STRIDE CSR). */
-  readonly Qw: number;
-  /** Local sets of each tile (the TILE_SETS CSRs) and of the fullest tile. */
-  readonly tileSets: number[];
-  readonly localSets: number;
-  /** Weight-memory rows each tile uses, and the most any tile uses. */
-  readonly weightRowsPerTile: number[];
-  readonly weightRows: number;
-  /** Wn * Qw words per activation bank. */
-  readonly activationWords: number;
-  /** localSets * Wn output words on the fullest tile. */
+/** What they read from one layer: its dense steps, the rows of each set, its feature-map regions (all groups). */
+export interface CapacityJob {
+  readonly S: number;
+  /** Scheduled rows of each set; an empty set still takes one row (rowsHw). */
+  readonly rowsPerSet: readonly number[];
+  /** Words of the input and output regions, brick layout (contract/fmap.ts), every group. */
+  readonly inputWords: number;
   readonly outputWords: number;
-  /** The first rule broken (weight rows, then activation words, then output words), or null when the job fits. */
+}
+
+export type CapacityRule = 'weightDepth' | 'featureMapInput' | 'featureMapOutput';
+
+/** Section 5's figures for one layer, and the first rule it breaks. */
+export interface Capacity {
+  /** Activation-buffer lines per window (the WIN_STRIDE register). */
+  readonly Qw: number;
+  /** Weight-ring records the largest set needs: its rows and its header. */
+  readonly setRecords: number;
+  readonly inputWords: number;
+  readonly outputWords: number;
+  /** The first rule broken (weight ring, then input region, then output region), or null when the layer fits. */
   readonly rule: CapacityRule | null;
   /** That rule as a sentence naming the figures, the configuration and the fix, or null. */
   readonly problem: string | null;
 }
 
 /**
- * Section 5's capacity rules: every tile's local sets fit its weight memory, Wn * Qw <= activationBankDepth,
- * and localSets * Wn <= outputDepth. The one place they are computed: packJob enforces them,
- * `sparsetile run` reports them, and the demo's layer choice (workloads/demo-layer.ts) fits layers with them.
+ * Section 5's capacity rules: every set's rows plus its header fit the weight ring
+ * (rowsHw + 1 <= weightDepth), and the input and the output region each fit a feature-map half.
  */
 export function capacity(L: CapacityLimits, job: CapacityJob, cfgName = 'config'): Capacity {
-  const T = L.tiles;
-  const Wn = job.windows;
   const Qw = windowStride(job.S, L.lookahead);
-  const tileSets = tileSetCounts(job.rowsPerSet.length, T);
-  const localSets = Math.max(0, ...tileSets);
-  const weightRowsPerTile = tileRows(job.rowsPerSet, T);
-  const weightRows = Math.max(0, ...weightRowsPerTile);
-  const activationWords = Wn * Qw;
-  const outputWords = localSets * Wn;
+  const setRecords = Math.max(0, ...job.rowsPerSet.map((r) => rowsHw(r) + 1));
   let rule: CapacityRule | null = null;
   let problem: string | null = null;
-  const over = weightRowsPerTile.findIndex((used) => used > L.weightDepth);
-  if (over >= 0) {
+  const half = L.featureMapHalfWords;
+  if (setRecords > L.weightDepth) {
     rule = 'weightDepth';
-    problem = `The job needs ${weightRowsPerTile[over]} weight-memory rows on tile ${over}, but configuration "${cfgName}" has weightDepth ${L.weightDepth} (rule: the rows of a tile's local sets must fit its weight memory). Use a smaller layer, a sparser one, or a configuration with a larger memory.weightDepth.`;
-  } else if (activationWords > L.activationBankDepth) {
-    rule = 'activationBankDepth';
-    problem = `The job needs ${Wn} windows x ${Qw} words = ${activationWords} words per activation bank, but configuration "${cfgName}" has activationBankDepth ${L.activationBankDepth} (rule: Wn * Qw <= activationBankDepth). Use a smaller layer or a configuration with a larger memory.activationBankDepth.`;
-  } else if (outputWords > L.outputDepth) {
-    rule = 'outputDepth';
-    problem = `The job writes ${localSets} local sets x ${Wn} windows = ${outputWords} output words on one tile, but configuration "${cfgName}" has outputDepth ${L.outputDepth} (rule: localSets * Wn <= outputDepth). Use fewer filters or windows, or a configuration with a larger memory.outputDepth.`;
+    problem = `The layer has a set of ${setRecords - 1} rows, but configuration "${cfgName}" holds ${L.weightDepth} weight-ring records per tile (rule: rows + 1 header <= memory.weightDepth). Use a sparser layer, or a configuration with a larger memory.weightDepth.`;
+  } else if (job.inputWords > half) {
+    rule = 'featureMapInput';
+    problem = `The layer's input needs ${job.inputWords} feature-map words, but a half of configuration "${cfgName}" holds ${half} (rule: input region <= featureMapBanks * featureMapBankDepth / 2). Use a smaller input or a configuration with a larger memory.featureMapBankDepth.`;
+  } else if (job.outputWords > half) {
+    rule = 'featureMapOutput';
+    problem = `The layer's output needs ${job.outputWords} feature-map words, but a half of configuration "${cfgName}" holds ${half} (rule: output region <= featureMapBanks * featureMapBankDepth / 2). Use fewer filters or output pixels, or a configuration with a larger memory.featureMapBankDepth.`;
   }
-  return { Qw, tileSets, localSets, weightRowsPerTile, weightRows, activationWords, outputWords, rule, problem };
+  return { Qw, setRecords, inputWords: job.inputWords, outputWords: job.outputWords, rule, problem };
 }

@@ -77,13 +77,12 @@ export const ConfigSchema = z.strictObject({
   adderTreeStages: int(0, 6, 'registered adder-tree pipeline stages'),
   memory: z.strictObject({
     weightBanking: z.enum(['per-pe', 'per-lane'], { error: 'must be "per-pe" (one bank per PE) or "per-lane" (one bank per multiplier lane)' }),
-    weightDepth: pow2('scheduled rows per tile in the weight memory'),
-    activationBankDepth: pow2('words per activation bank'),
+    weightDepth: pow2('weight-ring records per tile: scheduled rows and set headers'),
+    activationBankDepth: pow2('lines per activation-buffer (staging ring) bank'),
     featureMapBanks: int(...LIMITS.featureMapBanks, 'feature-map memory banks per tile').refine((v) => (v & (v - 1)) === 0, {
       error: 'must be a power of two from 1 to 64, so that a word\'s bank is its low address bits (feature-map memory banks per tile)',
     }),
     featureMapBankDepth: pow2('words per feature-map bank, both ping-pong halves'),
-    outputDepth: pow2('output words per tile'),
     outputFifoDepth: int(...LIMITS.outputFifoDepth, 'output words a tile may have in flight to the feature-map memory'),
   }),
   axi: z.strictObject({
@@ -151,8 +150,6 @@ export interface ResolvedConfig {
   readonly productBits: number;
   /** Width of the adder-tree sum of N products. */
   readonly treeBits: number;
-  readonly outputDepth: number;
-  readonly outputAddrBits: number;
   /** Output word of the K PEs after the output stage: K * output.bits. */
   readonly outputWordBits: number;
   /** Feature-map memory per tile (section 5): banks x depth words of activationBankWidth, two ping-pong halves. */
@@ -328,8 +325,6 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
     activationAddrBits: clog2(input.memory.activationBankDepth),
     productBits,
     treeBits,
-    outputDepth: input.memory.outputDepth,
-    outputAddrBits: clog2(input.memory.outputDepth),
     outputWordBits: K * outputBits,
     featureMapBanks: input.memory.featureMapBanks,
     featureMapBankDepth: input.memory.featureMapBankDepth,

@@ -9,7 +9,7 @@
 import type { Field } from './bits.ts';
 import type { ResolvedConfig } from './config.ts';
 import { SparsetileError } from './errors.ts';
-import { CSR } from './host.ts';
+import { GLOBAL_REGS, LAYER_BASE, LAYER_STRIDE, TILE_COUNTERS_BASE } from './registers.ts';
 
 /** Field positions and sizes of every memory word. */
 export interface WordLayout {
@@ -30,7 +30,11 @@ export interface WordLayout {
   readonly activationBanks: number;
   readonly activationBankWidth: number;
   readonly activationBankDepth: number;
-  readonly outputDepth: number;
+  readonly featureMapBanks: number;
+  readonly featureMapBankDepth: number;
+  readonly featureMapHalfWords: number;
+  readonly axiDataBits: number;
+  readonly recordBeats: number;
   readonly lookahead: number;
   readonly muxInputs: number;
 }
@@ -54,7 +58,11 @@ export function layoutFromConfig(cfg: ResolvedConfig): WordLayout {
     activationBanks: cfg.activationBanks,
     activationBankWidth: cfg.activationBankWidth,
     activationBankDepth: cfg.activationBankDepth,
-    outputDepth: cfg.outputDepth,
+    featureMapBanks: cfg.featureMapBanks,
+    featureMapBankDepth: cfg.featureMapBankDepth,
+    featureMapHalfWords: cfg.featureMapHalfWords,
+    axiDataBits: cfg.axi.dataBits,
+    recordBeats: cfg.recordBeats,
     lookahead: cfg.lookahead,
     muxInputs: cfg.muxInputs,
   });
@@ -79,16 +87,19 @@ function expectedParams(cfg: ResolvedConfig): Record<string, unknown> {
     ACTIVATION_BANKS: cfg.activationBanks,
     ACTIVATION_BANK_WIDTH: cfg.activationBankWidth,
     ACTIVATION_BANK_DEPTH: cfg.activationBankDepth,
-    OUTPUT_DEPTH: cfg.outputDepth,
+    FEATURE_MAP_BANKS: cfg.featureMapBanks,
+    FEATURE_MAP_BANK_DEPTH: cfg.featureMapBankDepth,
+    FEATURE_MAP_HALF_WORDS: cfg.featureMapHalfWords,
+    AXI_DATA_BITS: cfg.axi.dataBits,
+    RECORD_BEATS: cfg.recordBeats,
     OUTPUT_WORD_BITS: cfg.outputWordBits,
     PIPELINE_LATENCY: cfg.pipelineLatency,
     OFFSETS: cfg.offsets,
     WEIGHT_BANKING: cfg.weightBanking,
-    CSR_STATUS: CSR.STATUS,
-    CSR_WINDOWS: CSR.WINDOWS,
-    CSR_WIN_STRIDE: CSR.WIN_STRIDE,
-    CSR_CYCLES: CSR.CYCLES,
-    CSR_TILE_SETS_BASE: CSR.TILE_SETS_BASE,
+    REG_STATUS: GLOBAL_REGS.find((r) => r.name === 'STATUS')!.offset,
+    REG_TILE_COUNTERS_BASE: TILE_COUNTERS_BASE,
+    REG_LAYER_BASE: LAYER_BASE,
+    REG_LAYER_STRIDE: LAYER_STRIDE,
   };
 }
 
@@ -134,7 +145,11 @@ export function layoutFromParams(params: Record<string, unknown>, cfg: ResolvedC
     activationBanks: n('ACTIVATION_BANKS'),
     activationBankWidth: n('ACTIVATION_BANK_WIDTH'),
     activationBankDepth: n('ACTIVATION_BANK_DEPTH'),
-    outputDepth: n('OUTPUT_DEPTH'),
+    featureMapBanks: n('FEATURE_MAP_BANKS'),
+    featureMapBankDepth: n('FEATURE_MAP_BANK_DEPTH'),
+    featureMapHalfWords: n('FEATURE_MAP_HALF_WORDS'),
+    axiDataBits: n('AXI_DATA_BITS'),
+    recordBeats: n('RECORD_BEATS'),
     lookahead: n('ACTIVATION_BANKS') - 1,
     muxInputs: (params.OFFSETS as readonly unknown[]).length,
   });

@@ -1,10 +1,9 @@
 /**
  * Memory words (docs/architecture.md section 5): a weight slot {select, weight}, a control word
- * {last, delta}, an activation word of N lanes, an output word of K PE values, and where the RTL
- * writes an output. Field positions come from the layout (contract/layout.ts), so the packer, the
- * generated RTL and the headers read one definition.
+ * {last, delta}, and a feature-map (activation) word of N lanes. Field positions come from the
+ * layout (contract/layout.ts), so the packer, the generated RTL and the headers read one definition.
  */
-import { fromField, placeField, toField } from './bits.ts';
+import { placeField, toField } from './bits.ts';
 import { controlFields, slotFields, type WordLayout } from './layout.ts';
 
 /** One weight slot, {select, weight}. */
@@ -24,14 +23,4 @@ export function packActivationWord(L: WordLayout, lanes: ArrayLike<number>): big
   let w = 0n;
   for (let l = L.lanes - 1; l >= 0; l--) w = (w << BigInt(L.activationBits)) | toField(lanes[l], L.activationBits);
   return w;
-}
-
-/** Where the RTL writes filter output (set s, PE k, window w): tile, output-memory address, PE. */
-export function outputLocation(L: WordLayout, s: number, k: number, w: number, windows: number): { tile: number; addr: number; pe: number } {
-  return { tile: s % L.tiles, addr: Math.floor(s / L.tiles) * windows + w, pe: k };
-}
-
-/** Splits an output-memory word into its K signed PE values. */
-export function unpackOutputWord(L: WordLayout, word: bigint): number[] {
-  return Array.from({ length: L.filtersPerTile }, (_, k) => fromField(word, k * L.outputBits, L.outputBits));
 }

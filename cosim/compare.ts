@@ -1,24 +1,25 @@
 /**
- * Comparing one job's simulation results (result.txt, cosim/jobfile.ts) with the golden model:
- * every output value, the cycle count, the CSRs, STATUS, and the reads at done (section 8).
- * Comparisons produce data (Mismatch, Problem); cosim/report.ts turns them into sentences.
+ * Comparing a simulation's results (result.txt, cosim/jobfile.ts) with the golden model: every
+ * output word, the cycle count, every per-tile counter, the registers, STATUS and ERROR, the reads at
+ * done (section 8), and the RTL's own contract checks. Comparisons produce data (Mismatch, Problem);
+ * cosim/report.ts turns them into sentences.
  */
-import type { PreparedCase, PreparedJob } from './prepare.ts';
+import { fromField } from '../contract/bits.ts';
+import { TILE_COUNTERS, tileCounterAddr, globalRegAddr } from '../contract/registers.ts';
+import type { PreparedCase } from './prepare.ts';
 import type { RunResult } from './sim/runner.ts';
-import { anyTimeout, resultLines } from './jobfile.ts';
+import { resultLines } from './jobfile.ts';
 
 export interface Mismatch {
+  /** Job (descriptor) index and its name. */
   readonly job: number;
-  readonly group: number;
-  readonly set: number;
-  readonly tile: number;
-  readonly localSet: number;
-  /** Global filter index (over all groups). */
-  readonly filter: number;
-  readonly pe: number;
+  readonly name: string;
   readonly window: number;
   readonly ho: number;
   readonly wo: number;
+  /** Output channel position and the global filter it holds (-1: a hole). */
+  readonly channel: number;
+  readonly filter: number;
   readonly addr: number;
   readonly expected: number;
   /** The RTL's value; a string when it was X/Z or missing. */
@@ -26,19 +27,22 @@ export interface Mismatch {
 }
 
 export type Problem =
-  | { kind: 'timeout-watchdog'; job: number; limit: number; expected: number; busy: number }
-  | { kind: 'timeout-wall'; job: number; seconds: number; expected: number }
-  | { kind: 'crash'; job: number; exitCode: number | undefined; log: string; tail: string }
-  | { kind: 'csr'; job: number; addr: number; wrote: number; read: string }
-  | { kind: 'status'; job: number; when: 'before start' | 'after done'; value: string }
-  | { kind: 'cycles'; job: number; expected: number; actual: number }
-  | { kind: 'busy-count'; job: number; csr: number; busy: number }
-  | { kind: 'repeat'; job: number; run: number; cycles: number; first: number }
+  | { kind: 'timeout-watchdog'; limit: number; expected: number; busy: number }
+  | { kind: 'timeout-wall'; seconds: number; expected: number }
+  | { kind: 'crash'; exitCode: number | undefined; log: string; tail: string }
+  | { kind: 'csr'; addr: number; wrote: number; read: string }
+  | { kind: 'bresp'; addr: number; resp: number }
+  | { kind: 'status'; when: 'before start' | 'after done'; value: string }
+  | { kind: 'cycles'; expected: number; actual: number }
+  | { kind: 'busy-count'; csr: number; busy: number }
+  | { kind: 'repeat'; run: number; cycles: number; first: number }
+  | { kind: 'counter'; tile: number; name: string; expected: number; actual: number }
+  | { kind: 'error-bits'; value: number }
   /** A read issued `after` cycles after done_o rose returned another value than the bulk read-out. */
-  | { kind: 'done-early'; job: number; tile: number; addr: number; pe: number; after: number; atDone: string; later: string; expected: number | undefined }
-  | { kind: 'done-unread'; job: number; tile: number; addr: number; pe: number }
+  | { kind: 'done-early'; addr: number; after: number; atDone: string; later: string }
+  | { kind: 'done-unread'; addr: number }
   /** RTL assertions (the `st_assert:` checks of the generated RTL) fired during the simulation. */
-  | { kind: 'assertion'; job: number; count: number; first: string; checks: string[] };
+  | { kind: 'assertion'; count: number; first: string; checks: string[] };
 
 /**
  * The RTL's contract checks that fired, from a simulator's output: every line that carries
@@ -52,105 +56,101 @@ export function assertionFailures(output: string): { count: number; first: strin
   return { count: hits.length, first: hits[0].trim(), checks };
 }
 
-export interface JobComparison {
+export interface Comparison {
   problems: Problem[];
   mismatches: Mismatch[];
+  /** Output words compared. */
   checked: number;
   cycles: number;
 }
 
-/**
- * Compares job `pj`, the `slot`-th job of a simulation whose result.txt is `text`, with the model.
- * Exported for unit tests.
- */
-export function compareJob(
-  prep: PreparedCase, pj: PreparedJob, slot: number, text: string, run: Pick<RunResult, 'exitCode' | 'timedOut' | 'seconds' | 'output'>, cwd: string,
-): JobComparison {
+const hexOk = (s: string | undefined): s is string => s !== undefined && /^[0-9a-f]+$/i.test(s);
+
+/** Compares a simulation (its result.txt `text`) with the model. Exported for unit tests. */
+export function compareRun(prep: PreparedCase, text: string, run: Pick<RunResult, 'exitCode' | 'timedOut' | 'seconds' | 'output'>, cwd: string, repeat = 1): Comparison {
   const problems: Problem[] = [];
   const mismatches: Mismatch[] = [];
-  const job = pj.index;
-  const expected = pj.cycles.cycles;
-  // This job's lines: "<key> <slot> ..." (and the run-wide ones).
-  const mine = resultLines(text, slot);
-  // Assertions are reported once per simulation, with its first job.
-  const asserted = slot === 0 ? assertionFailures(run.output) : null;
-  if (asserted) problems.push({ kind: 'assertion', job, ...asserted });
+  const expected = prep.expectedCycles;
+  const lines = resultLines(text);
+  const asserted = assertionFailures(run.output);
+  if (asserted) problems.push({ kind: 'assertion', ...asserted });
   const none = { problems, mismatches, checked: 0, cycles: Number.NaN };
-  const timeout = mine.find((f) => f[0] === 'timeout');
+  const timeout = lines.find((f) => f[0] === 'timeout');
   if (timeout) {
-    problems.push({ kind: 'timeout-watchdog', job, limit: Number(timeout[2]), expected, busy: Number(timeout[4]) });
+    problems.push({ kind: 'timeout-watchdog', limit: Number(timeout[1]), expected, busy: Number(timeout[3]) });
     return none;
   }
-  if (!mine.some((f) => f[0] === 'job_end')) {
-    if (run.timedOut) problems.push({ kind: 'timeout-wall', job, seconds: run.seconds, expected });
-    else if (!anyTimeout(text)) {
-      const tail = run.output.trim().split('\n').slice(-6).join('\n');
-      problems.push({ kind: 'crash', job, exitCode: run.exitCode, log: cwd, tail });
-    }
-    // else: an earlier job of the same simulation hung and has been reported.
+  if (!lines.some((f) => f[0] === 'job_end')) {
+    if (run.timedOut) problems.push({ kind: 'timeout-wall', seconds: run.seconds, expected });
+    else problems.push({ kind: 'crash', exitCode: run.exitCode, log: cwd, tail: run.output.trim().split('\n').slice(-6).join('\n') });
     return none;
   }
-  const actual = new Map<string, string>();
+  const actual = new Map<number, string>();
+  const regs = new Map<number, number>();
   const atDone = new Map<number, string[]>();
   let cycles = Number.NaN;
   let busy = Number.NaN;
-  for (const f of mine) {
+  for (const f of lines) {
     switch (f[0]) {
-      case 'o': actual.set(`${f[2]},${f[3]},${f[4]}`, f[5]); break;
-      case 'done_read': atDone.set(Number(f[2]), f); break;
-      case 'cycles': cycles = Number(f[2]); break;
-      case 'tb_busy': busy = Number(f[2]); break;
-      case 'repeat': problems.push({ kind: 'repeat', job, run: Number(f[2]), cycles: Number(f[4]), first: Number(f[6]) }); break;
-      case 'csr': problems.push({ kind: 'csr', job, addr: Number(f[2]), wrote: Number(f[4]), read: f[6] }); break;
+      case 'o': actual.set(Number(f[1]), f[2]); break;
+      case 'reg': regs.set(Number(f[1]), Number(f[2])); break;
+      case 'done_read': atDone.set(Number(f[1]), f); break;
+      case 'cycles': cycles = Number(f[1]); break;
+      case 'tb_busy': busy = Number(f[1]); break;
+      case 'repeat': problems.push({ kind: 'repeat', run: Number(f[1]), cycles: Number(f[3]), first: Number(f[5]) }); break;
+      case 'csr': problems.push({ kind: 'csr', addr: Number(f[1]), wrote: Number(f[3]), read: f[5] }); break;
+      case 'bresp': problems.push({ kind: 'bresp', addr: Number(f[1]), resp: Number(f[2]) }); break;
       case 'status_before':
-        if (!/^[0-9a-f]+$/i.test(f[2]) || (parseInt(f[2], 16) & 1) !== 0) problems.push({ kind: 'status', job, when: 'before start', value: f[2] });
+        if (!hexOk(f[1]) || (parseInt(f[1], 16) & 1) !== 0) problems.push({ kind: 'status', when: 'before start', value: f[1] });
         break;
       case 'status_after':
-        if (!/^[0-9a-f]+$/i.test(f[2]) || (parseInt(f[2], 16) & 3) !== 2) problems.push({ kind: 'status', job, when: 'after done', value: f[2] });
+        if (!hexOk(f[1]) || (parseInt(f[1], 16) & 7) !== 2) problems.push({ kind: 'status', when: 'after done', value: f[1] });
         break;
     }
   }
-  const bits = prep.layout.outputBits;
-  const signed = (raw: string | undefined): string => {
-    if (raw === undefined) return 'nothing';
-    if (!/^[0-9a-f]+$/i.test(raw)) return `${raw} (X or Z bits)`;
-    const u = BigInt(`0x${raw}`);
-    return String(u >= 1n << BigInt(bits - 1) ? u - (1n << BigInt(bits)) : u);
-  };
-  // The contract of section 8: done_o high => every output word is written. Each read at done must
-  // equal the bulk read-out of the same output (or, when that is missing, the model's value).
-  pj.probes.forEach((p, i) => {
-    const f = atDone.get(i);
-    if (!f || Number(f[3]) !== p.tile || Number(f[4]) !== p.addr || Number(f[5]) !== p.pe) {
-      problems.push({ kind: 'done-unread', job, tile: p.tile, addr: p.addr, pe: p.pe });
-      return;
-    }
-    const later = actual.get(`${p.tile},${p.addr},${p.pe}`);
-    const got = signed(f[6]);
-    const ref = later !== undefined ? signed(later) : p.value === undefined ? got : String(p.value);
-    if (got !== ref) {
-      problems.push({ kind: 'done-early', job, tile: p.tile, addr: p.addr, pe: p.pe, after: i, atDone: got, later: later === undefined ? 'nothing' : ref, expected: p.value });
+  if (cycles !== expected) problems.push({ kind: 'cycles', expected, actual: cycles });
+  if (busy !== cycles * repeat) problems.push({ kind: 'busy-count', csr: cycles, busy });
+  const err = regs.get(globalRegAddr('ERROR'));
+  if (err !== undefined && err !== 0) problems.push({ kind: 'error-bits', value: err });
+  prep.timing.tiles.forEach((want, t) => {
+    for (const c of TILE_COUNTERS) {
+      const got = regs.get(tileCounterAddr(t, c.name));
+      const exp = want[c.name as keyof typeof want] >>> 0;
+      if (got !== exp) problems.push({ kind: 'counter', tile: t, name: c.name, expected: exp, actual: got ?? Number.NaN });
     }
   });
-  if (cycles !== expected) problems.push({ kind: 'cycles', job, expected, actual: cycles });
-  if (busy !== cycles) problems.push({ kind: 'busy-count', job, csr: cycles, busy });
-  const { outW } = pj.job;
-  const T = prep.cfg.tiles;
-  for (const e of pj.outputs) {
-    const raw = actual.get(`${e.tile},${e.addr},${e.pe}`);
-    let value: number | string;
-    if (raw === undefined) value = 'nothing (the testbench did not read it)';
-    else if (!/^[0-9a-f]+$/i.test(raw)) value = `${raw} (X or Z bits)`;
-    else {
-      const u = BigInt(`0x${raw}`);
-      value = Number(u >= 1n << BigInt(bits - 1) ? u - (1n << BigInt(bits)) : u);
+  // Section 8: done_o high => every output word is written. Each read at done must equal the
+  // bulk read-out of the same word.
+  prep.probes.forEach((p, i) => {
+    const f = atDone.get(i);
+    if (!f || Number(f[2]) !== p.addr) {
+      problems.push({ kind: 'done-unread', addr: p.addr });
+      return;
     }
-    if (value !== e.value) {
+    const later = actual.get(p.addr);
+    if (f[3] !== later) problems.push({ kind: 'done-early', addr: p.addr, after: i, atDone: hexOk(f[3]) ? f[3] : `${f[3]} (X or Z bits)`, later: later ?? 'nothing' });
+  });
+  // every output word, lane by lane
+  const L = prep.layout;
+  const half = prep.cfg.featureMapHalfWords;
+  for (const [addr, e] of prep.expected) {
+    const raw = actual.get(addr);
+    const x = prep.program.expected[e.index];
+    const pj = prep.program.jobs[x.job];
+    const d = pj.desc;
+    const lanes = Array.from({ length: L.lanes }, (_, l) => fromField(e.word, l * L.activationBits, L.activationBits));
+    const got = hexOk(raw) ? BigInt(`0x${raw}`) : null;
+    for (let l = 0; l < L.lanes; l++) {
+      const g = got === null ? (raw === undefined ? 'nothing (the testbench did not read it)' : `${raw} (X or Z bits)`) : fromField(got, l * L.activationBits, L.activationBits);
+      if (g === lanes[l]) continue;
+      const channel = x.group * L.lanes + l;
+      const f = Array.from(pj.positions).indexOf(channel);
       mismatches.push({
-        job, group: pj.job.group, set: e.set, tile: e.tile, localSet: Math.floor(e.set / T), filter: pj.job.filterIds[e.filter], pe: e.pe,
-        window: e.window, ho: Math.floor(e.window / outW), wo: e.window % outW, addr: e.addr, expected: e.value, actual: value,
+        job: x.job, name: d.name, window: x.window, ho: Math.floor(x.window / d.outW), wo: x.window % d.outW, channel,
+        filter: f < 0 ? -1 : pj.job.filterIds[f], addr: addr - (addr >= half ? half : 0), expected: lanes[l], actual: g,
       });
+      if (got === null) break;
     }
   }
-  return { problems, mismatches, checked: pj.outputs.length, cycles };
+  return { problems, mismatches, checked: prep.expected.size, cycles };
 }

@@ -3,7 +3,9 @@
  * real bugs. Each mutant is a textual edit of one generated file whose pattern must match exactly
  * once: if a generator change moves the code, the mutant fails loudly instead of silently becoming
  * a no-op. Patterns are written against the `tiny` configuration's RTL (widths may appear as
- * numbers), which is what `sparsetile mutate` uses by default.
+ * numbers), which is what `sparsetile mutate` uses by default. The list covers the datapath, the
+ * controller, the address generator of the activation-buffer fill, the prefetch and stall logic,
+ * the AXI4 read master and the ping-pong selection of the feature-map halves.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,10 +38,10 @@ export const MUTANTS: readonly Mutant[] = [
   },
   {
     id: 'window-advance',
-    what: 'the activation base address advances by one word too many per window',
+    what: 'the activation-buffer line of the next window is one line too far (the controller reads another window\'s lines)',
     file: 'st_controller.v',
-    find: /win_base_d = win_base_q \+ stride_i;/,
-    replace: 'win_base_d = win_base_q + stride_i + ONE_A;',
+    find: /win_line_d = win_line_q \+ \{16'd0, qw_q\};/,
+    replace: "win_line_d = win_line_q + {16'd0, qw_q} + 32'd1;",
   },
   {
     id: 'tree-drop',
@@ -64,38 +66,38 @@ export const MUTANTS: readonly Mutant[] = [
   },
   {
     id: 'no-saturate',
-    what: 'the output stage truncates instead of saturating',
+    what: 'the output stage ignores the descriptor\'s SATURATE bit and always wraps',
     file: 'st_output_stage.v',
-    find: /assign y_o = fits \? shifted\[OUT_BITS-1:0\] : \{sign, \{\(OUT_BITS-1\)\{~sign\}\}\};/,
+    find: /assign y_o = \(sat_i && !fits\) \? \{sign, \{\(OUT_BITS-1\)\{~sign\}\}\} : shifted\[OUT_BITS-1:0\];/,
     replace: 'assign y_o = shifted[OUT_BITS-1:0];',
   },
   {
     id: 'bank-addr-swap',
-    what: 'address bits 0 and 1 of every activation bank\'s read port swapped',
+    what: 'address bits 0 and 1 of every activation-buffer bank\'s read port swapped',
     file: 'st_act_mem.v',
     find: /\.raddr_i\(raddr_i\[b\*ADDR_BITS \+: ADDR_BITS\]\)/,
     replace: '.raddr_i({raddr_i[b*ADDR_BITS+2 +: ADDR_BITS-2], raddr_i[b*ADDR_BITS], raddr_i[b*ADDR_BITS+1]})',
   },
   {
-    id: 'drain-off-by-one',
-    what: 'the pipeline drain counter starts one too high: done and CYCLES one cycle late',
-    file: 'st_csr.v',
-    find: /drain_d(\s+)= LATENCY;/,
-    replace: 'drain_d$1= LATENCY + ONE_L;',
+    id: 'cycles-off-by-one',
+    what: 'the CYCLES counter starts at 1 instead of 0',
+    file: 'st_seq.v',
+    find: /slot_q <= \{SLOT_BITS\{1'b0\}\};\n(\s+)cycles_q <= 32'd0;/,
+    replace: "slot_q <= {SLOT_BITS{1'b0}};\n$1cycles_q <= 32'd1;",
   },
   {
-    id: 'drain-short',
-    what: 'the pipeline drain counter starts one too low: done rises one cycle early, before the last output word is written',
-    file: 'st_csr.v',
-    find: /drain_d(\s+)= LATENCY;/,
-    replace: 'drain_d$1= LATENCY - ONE_L;',
+    id: 'done-early',
+    what: 'a tile reports its layer done when its last row issues, without waiting for its output words: done rises (and the next layer starts) before the last output word is written',
+    file: 'st_controller.v',
+    find: /assign done_o(\s+)= st_q == S_DONE && credits_q == CREDITS_C;/,
+    replace: 'assign done_o$1= st_q == S_DONE;',
   },
   {
     id: 'write-late',
-    what: 'the RAM registers its write port (one more pipeline stage than PIPELINE_LATENCY counts): CYCLES still matches the model, but done rises before the last output word is written',
-    file: 'st_sram.v',
-    find: /(reg \[WIDTH-1:0\] rdata_q;)([\s\S]*?)if \(we_i\) mem_q\[waddr_i\] <= wdata_i;/,
-    replace: '$1 reg we_q; reg [ADDR_BITS-1:0] waddr_q; reg [WIDTH-1:0] wdata_q;$2we_q <= we_i; waddr_q <= waddr_i; wdata_q <= wdata_i; if (we_q) mem_q[waddr_q] <= wdata_q;',
+    what: 'the feature-map RAM registers its write port (one more stage than the pipeline counts): CYCLES still matches the model, but done rises before the last output word is written',
+    file: 'st_sram_lanes.v',
+    find: /(reg \[LANES\*LANE_BITS-1:0\] rdata_q;)([\s\S]*?)if \(we_i && strb_i\[l\]\) mem_q\[waddr_i\]\[l\*LANE_BITS \+: LANE_BITS\] <= wdata_i\[l\*LANE_BITS \+: LANE_BITS\];/,
+    replace: '$1 reg we_q; reg [LANES-1:0] strb_q; reg [ADDR_BITS-1:0] waddr_q; reg [LANES*LANE_BITS-1:0] wdata_q; always @(posedge clk_i) begin we_q <= we_i; strb_q <= strb_i; waddr_q <= waddr_i; wdata_q <= wdata_i; end$2if (we_q && strb_q[l]) mem_q[waddr_q][l*LANE_BITS +: LANE_BITS] <= wdata_q[l*LANE_BITS +: LANE_BITS];',
   },
   {
     id: 'output-capture-early',
@@ -120,24 +122,105 @@ export const MUTANTS: readonly Mutant[] = [
   },
   {
     id: 'done-sticky',
-    what: 'start_i does not clear done: a second job looks finished at once',
-    file: 'st_csr.v',
-    find: /done_d(\s+)= 1'b0;/,
-    replace: 'done_d$1= done_q;',
+    what: 'a start does not clear done: a second run looks finished at once',
+    file: 'st_seq.v',
+    find: /done_q <= !layers_ok;/,
+    replace: 'done_q <= done_q | !layers_ok;',
   },
   {
-    id: 'out-addr-no-reset',
-    what: 'the output write address is not reset at start: a second job writes after the first one\'s outputs',
-    file: 'st_tile.v',
-    find: /\n\s*else if \(start_i\) wr_addr_q <= \{OUT_ADDR_BITS\{1'b0\}\};/,
-    replace: '',
+    id: 'ring-no-reset',
+    what: 'a start does not reset the weight fetcher\'s record count: a second run believes its weight ring is full',
+    file: 'st_wfetch.v',
+    find: /(end else if \(start_i\) begin\n\s+beat_q\s+<= \{BEAT_BITS\{1'b0\}\};\n)(\s+)rec_wr_q <= 32'd0;\n/,
+    replace: '$1$2rec_wr_q <= rec_wr_q;\n',
+  },
+  // ---- address generator --------------------------------------------------------------------------
+  {
+    id: 'fill-dilation',
+    what: 'the address generator steps the kernel column by the vertical dilation instead of the horizontal one',
+    file: 'st_fill.v',
+    find: /assign cx\[b\+1\] = next_g \? cx\[b\] : \(next_k \? cx\[b\] \+ dw_q : x0w_q\);/,
+    replace: 'assign cx[b+1] = next_g ? cx[b] : (next_k ? cx[b] + dh_q : x0w_q);',
   },
   {
-    id: 'out-write-glitch',
-    what: 'the output memory\'s write enable also fires one cycle early, writing the stale output register to the address the correct word overwrites a cycle later: every output, CYCLES and done are right, only the pipeline-latency assertion sees it',
+    id: 'fill-pad-left',
+    what: 'at the start of an output row the address generator forgets the left padding (x starts at 0, not -PL)',
+    file: 'st_fill.v',
+    find: /x0w_d = -pl_q;/,
+    replace: "x0w_d = 32'sd0;",
+  },
+  {
+    id: 'fill-bank-conflict',
+    what: 'the fill reads a line in one round even when two of its words share a bank (the bank conflict is ignored)',
+    file: 'st_fill.v',
+    find: /if \(valid\[i\] && valid\[j\] && bank\[i\*BK \+: BK\] == bank\[j\*BK \+: BK\]\) round\[i\*RB \+: RB\] = round\[i\*RB \+: RB\] \+ 1'b1;/,
+    replace: "if (1'b0) round[i*RB +: RB] = round[i*RB +: RB] + 1'b1;",
+  },
+  // ---- prefetch and stall logic -------------------------------------------------------------------
+  {
+    id: 'fill-overrun',
+    what: 'the fill runs one line further ahead than the activation-buffer ring holds, overwriting a line the controller still reads',
+    file: 'st_fill.v',
+    find: /wire allowed = run_q && en_i && !abort_i && !lstart_i && \(lam_r_q < line_lo_i \+ ST_DEPTH_W\);/,
+    replace: "wire allowed = run_q && en_i && !abort_i && !lstart_i && (lam_r_q < line_lo_i + ST_DEPTH_W + 32'd1);",
+  },
+  {
+    id: 'line-ready-early',
+    what: 'a row issues in the cycle its last activation-buffer line is written, one cycle before the line can be read',
+    file: 'st_controller.v',
+    find: /wire lready = lines_i > win_line_q/,
+    replace: "wire lready = lines_i + 32'd1 > win_line_q",
+  },
+  {
+    id: 'weights-ready-early',
+    what: 'a set starts as soon as its rows are written, one cycle before the control bank read ahead can see them',
+    file: 'st_controller.v',
+    find: /wire wready = rec_prev_q >= base_q/,
+    replace: 'wire wready = rec_wr_i >= base_q',
+  },
+  {
+    id: 'credit-ignored',
+    what: 'a window\'s last row issues without an output credit: the output FIFO overflows when the time slots fall behind',
+    file: 'st_controller.v',
+    find: /wire oready = !last \|\| credits_q != \{CREDIT_BITS\{1'b0\}\};/,
+    replace: "wire oready = 1'b1;",
+  },
+  // ---- AXI4 read master ----------------------------------------------------------------------------
+  {
+    id: 'axi-4k',
+    what: 'bursts ignore the 4 KB boundary (an AXI4 protocol violation the memory model flags)',
+    file: 'st_wfetch.v',
+    find: /wire \[12:0\] to_boundary = BOUNDARY_BEATS\[12:0\] - \{1'b0, next_q\[11:0\] >> SIZE\};/,
+    replace: "wire [12:0] to_boundary = BOUNDARY_BEATS[12:0];",
+  },
+  {
+    id: 'axi-arlen',
+    what: 'ARLEN is the burst\'s beat count instead of the count minus one: every burst returns one beat more than the fetcher expects',
+    file: 'st_wfetch.v',
+    find: /arlen_d(\s+)= n_beats\[7:0\] - 8'd1;/,
+    replace: 'arlen_d$1= n_beats[7:0];',
+  },
+  {
+    id: 'axi-rready-stuck',
+    what: 'RREADY is always high: beats are taken even when the weight ring is full, overwriting rows in use',
+    file: 'st_wfetch.v',
+    find: /assign m_axi_rready_o = abort_i \|\| \(\(rec_wr_q - rec_freed_i\) < DEPTH_W && cnt_q < FIFO_FULL\);/,
+    replace: "assign m_axi_rready_o = 1'b1;",
+  },
+  {
+    id: 'ring-overflow-by-one',
+    what: 'RREADY lets one record more into the weight ring than it holds; it overwrites the oldest set\'s header slot, which nothing reads again: every output, CYCLES and every counter stay right, only the ring-overflow assertion sees it',
+    file: 'st_wfetch.v',
+    find: /assign m_axi_rready_o = abort_i \|\| \(\(rec_wr_q - rec_freed_i\) < DEPTH_W/,
+    replace: "assign m_axi_rready_o = abort_i || ((rec_wr_q - rec_freed_i) < DEPTH_W + 32'd1",
+  },
+  // ---- ping-pong feature-map halves -----------------------------------------------------------------
+  {
+    id: 'pingpong-same-half',
+    what: 'outputs are written into the half the layer reads instead of the other one',
     file: 'st_tile.v',
-    find: /wire(\s+)out_we = wr_q\[PIPE\];/,
-    replace: 'wire$1out_we = wr_q[PIPE] | wr_q[PIPE-1];',
+    find: /\(cur_in_half_i \? 32'd0 : FM_HALF_W\);/,
+    replace: "(cur_in_half_i ? FM_HALF_W : 32'd0);",
   },
 ];
 

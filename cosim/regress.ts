@@ -12,7 +12,7 @@ import { runCase } from './case.ts';
 import { failLines } from './report.ts';
 import type { RtlDir } from './rtl.ts';
 import { BuildError } from './sim/runner.ts';
-import { caseConfig, type RegressCase } from './suites.ts';
+import { caseConfig, workloadLayers, type RegressCase } from './suites.ts';
 
 export interface CaseOutcome {
   readonly case: RegressCase;
@@ -52,9 +52,10 @@ export async function runOne(c: RegressCase, o: RegressOptions): Promise<CaseOut
   let cfg: ResolvedConfig | undefined;
   try {
     cfg = caseConfig(c);
-    const layer = c.workload.make(cfg, c.seed);
+    const w = c.workload;
     const res = await runCase({
-      cfg, layer, scheduler: c.workload.scheduler, seed: c.seed, sims: [c.sim], hostWrite: c.workload.hostWrite, dir,
+      cfg, layers: workloadLayers(w, cfg, c.seed), scheduler: w.scheduler, seed: c.seed, sims: [c.sim], hostWrite: w.hostWrite, dir,
+      memory: w.memory, plan: w.plan, requant: w.requant,
       rtl: o.rtlFor?.(cfg), buildLabel: o.buildLabel?.(cfg, c), wavesOnFailure: o.wavesOnFailure ?? true, repeat: c.workload.repeat,
     });
     const out = res.outcomes[0];

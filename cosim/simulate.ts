@@ -1,14 +1,14 @@
 /**
- * Running a prepared case (cosim/prepare.ts) on a build (cosim/build.ts): one simulation per job, or
- * all jobs in one simulation in host-write mode; wall-clock and watchdog budgets; the results are
- * compared with the model by cosim/compare.ts.
+ * Running a prepared case (cosim/prepare.ts) on a build (cosim/build.ts): one simulation of the
+ * whole program, with the wall-clock and watchdog budgets and the memory model's plusargs; the
+ * results are compared with the model by cosim/compare.ts.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../contract/config.ts';
-import { compareJob, type Mismatch, type Problem } from './compare.ts';
+import { compareRun, type Mismatch, type Problem } from './compare.ts';
 import { JOB_FILE, RESULT_FILE, simCyclesOf } from './jobfile.ts';
-import type { PreparedCase, PreparedJob } from './prepare.ts';
+import type { PreparedCase } from './prepare.ts';
 import { simulator, type SimName } from './sim/index.ts';
 import type { Build, RunResult } from './sim/runner.ts';
 
@@ -18,15 +18,15 @@ export interface SimOutcome {
   readonly build: Build;
   readonly checked: number;
   readonly mismatches: Mismatch[];
-  /** Mismatches beyond those listed (only the first MAX_MISMATCHES per job are kept). */
+  /** Mismatches beyond those listed (only the first MAX_MISMATCHES are kept). */
   readonly mismatchCount: number;
   readonly problems: Problem[];
   readonly expectedCycles: number;
-  /** Sum of the CYCLES register over jobs; NaN when a job did not finish. */
+  /** The CYCLES register; NaN when the run did not finish. */
   readonly actualCycles: number;
   readonly simCycles: number;
   readonly runSeconds: number;
-  readonly runs: { job: number; cwd: string; result: RunResult }[];
+  readonly run: { cwd: string; result: RunResult };
   readonly waveFile?: string;
 }
 
@@ -34,19 +34,16 @@ const MAX_MISMATCHES = 20;
 
 export interface SimulateOptions {
   readonly waves?: boolean;
-  /** Multiplies the wall-clock timeout (tests of the timeout use a small one). */
+  /** Overrides the wall-clock timeout (tests of the timeout use a small one). */
   readonly wallTimeoutMs?: number;
-  /** Runs only these jobs (replays). */
-  readonly jobs?: readonly number[];
-  /** Starts every job this many times back to back without reset (default 1). */
+  /** Starts the program this many times back to back without reset (default 1). */
   readonly repeat?: number;
 }
 
-/** Estimated clock cycles the testbench runs for one job: loads, CSRs, the job, the output dump. */
-export function estimateSimCycles(prep: PreparedCase, pj: PreparedJob, hostWrite: boolean): number {
-  const L = prep.layout;
-  const load = hostWrite ? pj.wmRows.reduce((a, b) => a + b, 0) * (L.weightDataBanks + 1) + pj.actWords * L.activationBanks : 0;
-  return load + 100 + pj.cycles.cycles + pj.probes.length + 2 * prep.cfg.filtersPerTile * pj.images.csr.tileSets.reduce((a, b) => a + b, 0) * pj.images.csr.windows;
+/** Estimated clock cycles of the simulation: register programming, loads, the job, the read-out. */
+export function estimateSimCycles(prep: PreparedCase, repeat = 1): number {
+  const j = prep.job;
+  return 6 * (2 * j.writes.length + j.regReads.length) + j.fmWrites.length + repeat * (prep.expectedCycles + 20) + 2 * prep.outputsTotal + 200;
 }
 
 /**
@@ -54,61 +51,33 @@ export function estimateSimCycles(prep: PreparedCase, pj: PreparedJob, hostWrite
  * multiplier every cycle), plus a fixed start-up allowance. Only a hung simulator reaches it.
  */
 export function wallTimeoutMs(sim: SimName, cfg: ResolvedConfig, simCycles: number): number {
-  const perCycleUs = sim === 'icarus' ? 100 * cfg.multipliers : 2 * cfg.multipliers;
+  const perCycleUs = sim === 'icarus' ? 100 * cfg.multipliers + 200 : 2 * cfg.multipliers + 20;
   return 60_000 + Math.ceil((simCycles * perCycleUs) / 1000) * 5;
 }
 
 /** The testbench watchdog: the predicted cycles twice over, plus slack. */
 export const watchdogCycles = (expected: number): number => 2 * expected + 1000;
 
-export async function simulate(prep: PreparedCase, build: Build, o: SimulateOptions & { hostWrite: boolean }): Promise<SimOutcome> {
+export async function simulate(prep: PreparedCase, build: Build, o: SimulateOptions = {}): Promise<SimOutcome> {
   const sim = simulator(build.sim);
-  const problems: Problem[] = [];
-  const mismatches: Mismatch[] = [];
-  const runs: SimOutcome['runs'] = [];
-  let mismatchCount = 0;
-  let checked = 0;
-  let actualCycles = 0;
-  let simCycles = 0;
-  let runSeconds = 0;
-  let waveFile: string | undefined;
-  const selected = prep.jobs.filter((j) => !o.jobs || o.jobs.includes(j.index));
-  // Host-write mode runs all jobs in one simulation, reloading the memories between starts
-  // without a reset, as a host runs a grouped layer; preload mode needs one simulation per job.
-  const groups = o.hostWrite ? [selected] : selected.map((j) => [j]);
+  const cwd = join(prep.dir, build.sim);
+  rmSync(cwd, { recursive: true, force: true });
+  mkdirSync(cwd, { recursive: true });
+  symlinkSync(relative(cwd, join(prep.dir, 'mem')), join(cwd, 'mem'));
+  writeFileSync(join(cwd, JOB_FILE), readFileSync(join(prep.dir, JOB_FILE)));
   const repeat = o.repeat ?? 1;
-  for (const group of groups) {
-    if (group.length === 0) continue;
-    const cwd = o.hostWrite ? join(prep.dir, build.sim) : join(group[0].dir, build.sim);
-    rmSync(cwd, { recursive: true, force: true });
-    mkdirSync(cwd, { recursive: true });
-    group.forEach((pj, k) => {
-      symlinkSync(relative(cwd, join(pj.dir, 'mem')), join(cwd, `mem${k}`));
-      writeFileSync(join(cwd, `job${k}.txt`), readFileSync(join(pj.dir, JOB_FILE)));
-    });
-    const limit = Math.max(...group.map((pj) => watchdogCycles(pj.cycles.cycles)));
-    const plusargs = [
-      `timeout=${limit}`, ...(group.length > 1 ? [`jobs=${group.length}`] : []), ...(repeat > 1 ? [`repeat=${repeat}`] : []), ...(o.waves ? ['waves'] : []),
-    ];
-    const est = group.reduce((a, pj) => a + estimateSimCycles(prep, pj, o.hostWrite) + (repeat - 1) * pj.cycles.cycles, 0);
-    const result = await sim.run(build, { cwd, plusargs, timeoutMs: o.wallTimeoutMs ?? wallTimeoutMs(build.sim, prep.cfg, est) });
-    runs.push({ job: group[0].index, cwd, result });
-    runSeconds += result.seconds;
-    if (o.waves && existsSync(join(cwd, sim.waveFile))) waveFile ??= join(cwd, sim.waveFile);
-    const text = existsSync(join(cwd, RESULT_FILE)) ? readFileSync(join(cwd, RESULT_FILE), 'utf8') : '';
-    simCycles += simCyclesOf(text);
-    group.forEach((pj, k) => {
-      const r = compareJob(prep, pj, k, text, result, cwd);
-      problems.push(...r.problems);
-      mismatchCount += r.mismatches.length;
-      mismatches.push(...r.mismatches.slice(0, MAX_MISMATCHES));
-      checked += r.checked;
-      actualCycles += r.cycles;
-    });
-  }
-  const expectedCycles = selected.reduce((a, j) => a + j.cycles.cycles, 0);
+  // the watchdog counts from the start request of the run; repeated runs restart it
+  const plusargs = [
+    `timeout=${watchdogCycles(prep.expectedCycles)}`, `axi_latency=${prep.memory.latency}`, `axi_period=${prep.memory.period}`,
+    ...(repeat > 1 ? [`repeat=${repeat}`] : []), ...(o.waves ? ['waves'] : []),
+  ];
+  const result = await sim.run(build, { cwd, plusargs, timeoutMs: o.wallTimeoutMs ?? wallTimeoutMs(build.sim, prep.cfg, estimateSimCycles(prep, repeat)) });
+  const text = existsSync(join(cwd, RESULT_FILE)) ? readFileSync(join(cwd, RESULT_FILE), 'utf8') : '';
+  const r = compareRun(prep, text, result, cwd, repeat);
+  const waveFile = o.waves && existsSync(join(cwd, sim.waveFile)) ? join(cwd, sim.waveFile) : undefined;
   return {
-    sim: build.sim, ok: problems.length === 0 && mismatchCount === 0, build, checked, mismatches, mismatchCount, problems,
-    expectedCycles, actualCycles, simCycles, runSeconds, runs, waveFile,
+    sim: build.sim, ok: r.problems.length === 0 && r.mismatches.length === 0, build, checked: r.checked,
+    mismatches: r.mismatches.slice(0, MAX_MISMATCHES), mismatchCount: r.mismatches.length, problems: r.problems,
+    expectedCycles: prep.expectedCycles, actualCycles: r.cycles, simCycles: simCyclesOf(text), runSeconds: result.seconds, run: { cwd, result }, waveFile,
   };
 }

@@ -4,9 +4,12 @@
  * configuration and fits its memories.
  */
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MEMORY, type MemoryModel } from '../contract/bus.ts';
 import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { mulberry32 } from '../model/random.ts';
+import type { Requant } from '../model/program.ts';
+import type { PlanMode } from '../model/tile-plan.ts';
 import type { LayerData, SchedulerName } from '../model/types.ts';
 import type { SimName } from './sim/index.ts';
 
@@ -18,11 +21,21 @@ export interface Workload {
   readonly what: string;
   readonly scheduler: SchedulerName;
   readonly hostWrite?: boolean;
-  /** Starts the job this many times without reset. */
+  /** Starts the program this many times without reset. */
   readonly repeat?: number;
-  /** Builds the layer; `seed` comes from --seed mixed with the case id. */
-  make(cfg: ResolvedConfig, seed: number): LayerData;
+  /** The external memory model (default contract/bus.ts DEFAULT_MEMORY). */
+  readonly memory?: MemoryModel;
+  readonly plan?: PlanMode;
+  readonly requant?: readonly Requant[];
+  /** Builds the layer (or the chain of layers); `seed` comes from --seed mixed with the case id. */
+  make(cfg: ResolvedConfig, seed: number): LayerData | LayerData[];
 }
+
+/** A workload's layers as a list. */
+export const workloadLayers = (w: Workload, cfg: ResolvedConfig, seed: number): LayerData[] => {
+  const l = w.make(cfg, seed);
+  return Array.isArray(l) ? l : [l];
+};
 
 export interface RegressCase {
   /** "<config>/<workload>/<sim>": unique, stable, and the sort key of sharding. */
@@ -98,6 +111,52 @@ export const WORKLOADS: readonly Workload[] = [
   {
     name: 'strided', what: 'stride 2, padding 1, dilation 2 over a 7x6 image', scheduler: 'heuristic',
     make: (c, seed) => randomLayer([c.filtersPerTile + 1, oddC(c), 3, 3], 0.5, seed, c, { inputSize: [7, 6], stride: 2, pad: 1, dilation: 2 }),
+  },
+  {
+    name: 'strided-skew', what: 'non-square stride 3x1, per-side padding (top 2, left 0, bottom 1, right 3), dilation 1x2, a 2x3 kernel', scheduler: 'heuristic',
+    make: (c, seed) => randomLayer([c.filtersPerTile + 1, oddC(c), 2, 3], 0.5, seed, c, { inputSize: [8, 6], stride: [3, 1], pad: [2, 0, 1, 3], dilation: [1, 2] }),
+  },
+  {
+    name: 'stride4', what: 'stride 4 with a 4x4 kernel, no padding (each window a disjoint patch)', scheduler: 'heuristic',
+    make: (c, seed) => randomLayer([c.filtersPerTile, c.lanes, 4, 4], 0.5, seed, c, { inputSize: [9, 8], stride: 4 }),
+  },
+  {
+    name: 'conv1d', what: '1-D convolution: a 1x5 kernel over a 1x12 signal, padding 2 on both sides, dilation 2', scheduler: 'heuristic',
+    make: (c, seed) => randomLayer([c.filtersPerTile * c.tiles, oddC(c), 1, 5], 0.5, seed, c, { inputSize: [1, 12], pad: [0, 2], dilation: [1, 2] }),
+  },
+  {
+    name: 'depthwise', what: 'depthwise 3x3 convolution (groups = channels = 3): one job per group, each on one tile', scheduler: 'heuristic',
+    make: (c, seed) => randomLayer([3, 1, 3, 3], 0.2, seed, c, { groups: 3, inputSize: [5, 5], pad: 1 }),
+  },
+  {
+    name: 'split-windows', what: 'one set over all tiles: the windows are split into per-tile ranges (the split-windows plan)', scheduler: 'heuristic', plan: 'split-windows',
+    make: (c, seed) => randomLayer([c.filtersPerTile, oddC(c), 3, 3], 0.5, seed, c, { inputSize: [5, 5], pad: 1 }),
+  },
+  {
+    name: 'ring-full', what: 'many small sets over many windows: the weight fetcher runs ahead until the weight ring is full, and waits on RREADY while each set computes', scheduler: 'heuristic',
+    make: (c, seed) => {
+      // records per set are about S/2 + 1 at 50% zeros: enough sets per tile for 1.2 rings
+      const S = 9;
+      const setsPerTile = Math.ceil((1.2 * c.weightDepth) / (Math.ceil(S / 2) + 1));
+      return randomLayer([setsPerTile * c.tiles * c.filtersPerTile, c.lanes, 3, 3], 0.5, seed, c, { inputSize: [3, 3], pad: 1 });
+    },
+  },
+  {
+    name: 'mem-slow', what: 'a slow external memory: 40 cycles from AR to the first beat, one beat every 3 cycles (weight stalls)', scheduler: 'heuristic', memory: { latency: 40, period: 3 },
+    make: (c, seed) => randomLayer([ragged(c), oddC(c), 3, 3], 0.6, seed, c, { inputSize: [4, 4], pad: 1 }),
+  },
+  {
+    name: 'mem-fast', what: 'the fastest external memory: the first beat one cycle after AR, a beat every cycle', scheduler: 'heuristic', memory: { latency: 1, period: 1 },
+    make: (c, seed) => randomLayer([ragged(c), oddC(c), 3, 3], 0.6, seed, c, { inputSize: [4, 4], pad: 1 }),
+  },
+  {
+    name: 'chain', what: 'a chain of conv 3x3, conv 2x2 stride 2 and FC in one start: ping-pong feature-map halves, per-layer requantization', scheduler: 'heuristic',
+    requant: [{ relu: true, shift: 1, saturate: true }, { relu: false, shift: 2, saturate: false }, { relu: true, shift: 0, saturate: true }],
+    make: (c, seed) => [
+      randomLayer([c.filtersPerTile * c.tiles + 1, oddC(c), 3, 3], 0.5, seed, c, { inputSize: [5, 5], pad: 1 }),
+      randomLayer([c.filtersPerTile + 1, c.filtersPerTile * c.tiles + 1, 2, 2], 0.5, seed + 1, c, { inputSize: [5, 5], stride: 2 }),
+      randomLayer([c.filtersPerTile * c.tiles, (c.filtersPerTile + 1) * 4], 0.5, seed + 2, c),
+    ],
   },
   {
     name: 'grouped', what: 'grouped convolution, 3 groups: one job per group', scheduler: 'heuristic',

@@ -1,19 +1,20 @@
 /**
  * The co-simulation testbench: one SystemVerilog file for both simulators, rendered per
  * configuration because port widths depend on it. Every number is computed here (port widths from
- * contract/host.ts hostWidths, register addresses from its CSR map); the template
+ * contract/host.ts hostWidths, register addresses from contract/registers.ts); the template
  * (cosim/tb/st_tb.sv.hbs) only holds the holes.
  */
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../contract/config.ts';
-import { CSR, hostWidths } from '../contract/host.ts';
+import { hostWidths } from '../contract/host.ts';
+import { globalRegAddr } from '../contract/registers.ts';
 import { render, template } from '../generators/templates.ts';
 
 export const TB_TEMPLATE = fileURLToPath(new URL('./tb/st_tb.sv.hbs', import.meta.url));
 export const TB_TOP = 'st_tb';
 
 export interface TbOptions {
-  /** Load memories through the wm_/am_ write ports instead of the WM_INIT/AM_INIT preload. */
+  /** Load the feature map through the fm_* write port instead of the FM_INIT preload. */
   readonly hostWrite: boolean;
 }
 
@@ -23,32 +24,27 @@ export interface TbView {
   readonly preload: boolean;
   readonly hostWrite: 0 | 1;
   readonly tiles: number;
-  readonly filtersPerTile: number;
-  /** Data banks plus the control bank. */
-  readonly weightBanks: number;
-  readonly weightDepth: number;
-  readonly wmDataWidth: number;
-  readonly activationBanks: number;
-  readonly activationBankDepth: number;
-  readonly activationBankWidth: number;
-  readonly outputBits: number;
-  readonly csrAddrBits: number;
-  readonly csrDataBits: number;
-  readonly tileW: number;
-  readonly wBankW: number;
-  readonly wAddrW: number;
-  readonly aBankW: number;
-  readonly aAddrW: number;
-  readonly oAddrW: number;
-  readonly peW: number;
-  readonly csrStatus: number;
-  readonly csrWindows: number;
-  readonly csrWinStride: number;
-  readonly csrCycles: number;
-  readonly csrTileSetsBase: number;
+  readonly tileList: readonly number[];
+  readonly regAddrBits: number;
+  readonly fmAddrBits: number;
+  readonly fmDataBits: number;
+  readonly fmBanks: number;
+  readonly axiDataBits: number;
+  readonly axiSize: number;
+  readonly extDepth: number;
+  readonly maxOutstanding: number;
+  readonly maxBurst: number;
+  readonly regCtrl: number;
+  readonly regStatus: number;
+  readonly regCycles: number;
 }
 
 const TB = template<TbView>(TB_TEMPLATE);
+
+/** Beats of the testbench's external memory: 4 MB for wide buses, 256 KB otherwise. */
+export function extDepth(cfg: ResolvedConfig): number {
+  return (cfg.axi.dataBits >= 128 ? 4 << 20 : 256 << 10) / cfg.axi.beatBytes;
+}
 
 export function tbView(cfg: ResolvedConfig, opts: TbOptions): TbView {
   const hw = hostWidths(cfg);
@@ -58,28 +54,19 @@ export function tbView(cfg: ResolvedConfig, opts: TbOptions): TbView {
     preload: !opts.hostWrite,
     hostWrite: opts.hostWrite ? 1 : 0,
     tiles: cfg.tiles,
-    filtersPerTile: cfg.filtersPerTile,
-    weightBanks: cfg.weightDataBanks + 1,
-    weightDepth: cfg.weightDepth,
-    wmDataWidth: hw.wmWdataBits,
-    activationBanks: cfg.activationBanks,
-    activationBankDepth: cfg.activationBankDepth,
-    activationBankWidth: hw.amWdataBits,
-    outputBits: hw.omRdataBits,
-    csrAddrBits: hw.csrAddrBits,
-    csrDataBits: hw.csrDataBits,
-    tileW: hw.tileSelBits,
-    wBankW: hw.wmBankSelBits,
-    wAddrW: hw.wmAddrBits,
-    aBankW: hw.amBankSelBits,
-    aAddrW: hw.amAddrBits,
-    oAddrW: hw.omAddrBits,
-    peW: hw.peSelBits,
-    csrStatus: CSR.STATUS,
-    csrWindows: CSR.WINDOWS,
-    csrWinStride: CSR.WIN_STRIDE,
-    csrCycles: CSR.CYCLES,
-    csrTileSetsBase: CSR.TILE_SETS_BASE,
+    tileList: Array.from({ length: cfg.tiles }, (_, t) => t),
+    regAddrBits: hw.regAddrBits,
+    fmAddrBits: hw.fmAddrBits,
+    fmDataBits: hw.fmDataBits,
+    fmBanks: cfg.featureMapBanks,
+    axiDataBits: hw.axiDataBits,
+    axiSize: cfg.axi.size,
+    extDepth: extDepth(cfg),
+    maxOutstanding: cfg.axi.maxOutstanding,
+    maxBurst: cfg.axi.maxBurst,
+    regCtrl: globalRegAddr('CTRL'),
+    regStatus: globalRegAddr('STATUS'),
+    regCycles: globalRegAddr('CYCLES'),
   };
 }
 

@@ -7,7 +7,12 @@
 import { Project, VariableDeclarationKind } from 'ts-morph';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { GENERATOR_VERSION } from './version.ts';
-import { CSR, hostWidths } from '../contract/host.ts';
+import { hostWidths } from '../contract/host.ts';
+import {
+  ERROR_BITS, ERROR_DOCS, GLOBAL_REGS, LAYER_BASE, LAYER_REGS, LAYER_STRIDE, LAYER_TILE_BASE, LAYER_TILE_REGS, LAYER_TILE_STRIDE, TILE_COUNTERS, TILE_COUNTERS_BASE,
+  TILE_COUNTERS_STRIDE, type ErrorName, type Reg,
+} from '../contract/registers.ts';
+import { HEADER_FIELDS, controlOffset } from '../contract/stream.ts';
 import { controlFields, layoutFromConfig, slotFields, slotPlace } from '../contract/layout.ts';
 
 interface Constant {
@@ -19,9 +24,18 @@ interface Constant {
 /** The constants both headers carry, in print order. */
 export function headerConstants(cfg: ResolvedConfig): Constant[] {
   const hw = hostWidths(cfg);
+  const slot = slotFields(cfg);
+  const ctrl = controlFields(cfg);
+  const reg = (prefix: string, r: Reg, where: string): Constant[] => [
+    { name: `${prefix}${r.name}`, value: r.offset, doc: `${r.name} (${r.access}) ${where}: ${r.doc}.` },
+    ...r.fields.flatMap((f) => [
+      { name: `${prefix}${r.name}_${f.name}_SHIFT`, value: f.lsb, doc: `${r.name}.${f.name}: ${f.doc}.` },
+      { name: `${prefix}${r.name}_${f.name}_BITS`, value: f.bits, doc: `Width of ${r.name}.${f.name}.` },
+    ]),
+  ];
   return [
     { name: 'CONFIG_NAME', value: cfg.name, doc: 'Configuration name.' },
-    { name: 'CONFIG_HASH', value: cfg.hash, doc: 'sha256 of the canonical configuration JSON (ResolvedConfig.hash).' },
+    { name: 'CONFIG_HASH', value: cfg.hash, doc: 'sha256 of the canonical configuration JSON (ResolvedConfig.hash); its first 32 bits are the ID register.' },
     { name: 'LANES', value: cfg.lanes, doc: 'N: multiplier lanes per PE.' },
     { name: 'FILTERS_PER_TILE', value: cfg.filtersPerTile, doc: 'K: PEs (filters) per tile.' },
     { name: 'TILES', value: cfg.tiles, doc: 'T: tiles.' },
@@ -29,41 +43,51 @@ export function headerConstants(cfg: ResolvedConfig): Constant[] {
     { name: 'ACTIVATION_BITS', value: cfg.activationBits, doc: 'Signed activation width.' },
     { name: 'ACCUMULATOR_BITS', value: cfg.accumulatorBits, doc: 'Signed accumulator width (wraps).' },
     { name: 'OUTPUT_BITS', value: cfg.output.bits, doc: 'Signed output value width.' },
-    { name: 'LOOKAHEAD', value: cfg.lookahead, doc: 'h: the activation buffer holds h+1 rows.' },
+    { name: 'LOOKAHEAD', value: cfg.lookahead, doc: 'h: the activation buffer holds rows t..t+h.' },
     { name: 'MUX_INPUTS', value: cfg.muxInputs, doc: 'Inputs of each lane mux, 1 + number of offsets.' },
     { name: 'SELECT_BITS', value: cfg.selectBits, doc: 'Select code width (0: dense baseline).' },
-    { name: 'SLOT_BITS', value: cfg.slotBits, doc: 'Weight slot {select, weight}: weight at bit 0, select at bit WEIGHT_BITS.' },
-    { name: 'DELTA_BITS', value: cfg.deltaBits, doc: 'Control word delta field, at bit 0.' },
-    { name: 'CONTROL_BITS', value: cfg.controlBits, doc: 'Control word {last, delta}: last at bit DELTA_BITS.' },
-    { name: 'WEIGHT_DATA_BANKS', value: cfg.weightDataBanks, doc: 'Weight data banks; the control bank is bank WEIGHT_DATA_BANKS.' },
+    { name: 'SLOT_BITS', value: cfg.slotBits, doc: `Weight slot {select, weight}: weight at bit ${slot.weight.lsb}, select at bit ${slot.select.lsb}.` },
+    { name: 'DELTA_BITS', value: cfg.deltaBits, doc: `Control word delta field, at bit ${ctrl.delta.lsb}.` },
+    { name: 'CONTROL_BITS', value: cfg.controlBits, doc: `Control word {last, delta}: last at bit ${ctrl.last.lsb}.` },
+    { name: 'WEIGHT_DATA_BANKS', value: cfg.weightDataBanks, doc: 'Weight data banks of a row.' },
     { name: 'WEIGHT_BANK_WIDTH', value: cfg.weightBankWidth, doc: 'Weight data bank word width.' },
-    { name: 'WEIGHT_DEPTH', value: cfg.weightDepth, doc: 'Weight memory rows per tile.' },
-    { name: 'WEIGHT_ADDR_BITS', value: cfg.weightAddrBits, doc: 'wm_addr_i width.' },
-    { name: 'ACTIVATION_BANKS', value: cfg.activationBanks, doc: 'Activation banks, h+1.' },
-    { name: 'ACTIVATION_BANK_WIDTH', value: cfg.activationBankWidth, doc: 'Activation bank word: lane l at l*ACTIVATION_BITS.' },
-    { name: 'ACTIVATION_BANK_DEPTH', value: cfg.activationBankDepth, doc: 'Words per activation bank.' },
-    { name: 'ACTIVATION_ADDR_BITS', value: cfg.activationAddrBits, doc: 'am_addr_i width.' },
-    { name: 'OUTPUT_DEPTH', value: cfg.outputDepth, doc: 'Output words per tile.' },
-    { name: 'OUTPUT_ADDR_BITS', value: cfg.outputAddrBits, doc: 'om_addr_i width.' },
-    { name: 'OUTPUT_WORD_BITS', value: cfg.outputWordBits, doc: 'Output word: PE k at k*OUTPUT_BITS.' },
+    { name: 'WEIGHT_DEPTH', value: cfg.weightDepth, doc: 'Weight-ring records per tile (a set needs rows + 1).' },
+    { name: 'ACTIVATION_BANKS', value: cfg.activationBanks, doc: 'Activation-buffer banks, h+1.' },
+    { name: 'ACTIVATION_BANK_WIDTH', value: cfg.activationBankWidth, doc: 'A feature-map or activation-buffer word: lane l at l*ACTIVATION_BITS.' },
+    { name: 'ACTIVATION_BANK_DEPTH', value: cfg.activationBankDepth, doc: 'Activation-buffer ring lines.' },
+    { name: 'FEATURE_MAP_BANKS', value: cfg.featureMapBanks, doc: 'Feature-map banks per tile; word a is in bank a mod FEATURE_MAP_BANKS.' },
+    { name: 'FEATURE_MAP_BANK_DEPTH', value: cfg.featureMapBankDepth, doc: 'Rows per feature-map bank (both halves).' },
+    { name: 'FEATURE_MAP_HALF_WORDS', value: cfg.featureMapHalfWords, doc: 'Words of one ping-pong half; half 1 starts at this word address.' },
+    { name: 'FM_ADDR_BITS', value: hw.fmAddrBits, doc: 'fm_addr_i and fm_raddr_i width.' },
+    { name: 'AXI_DATA_BITS', value: cfg.axi.dataBits, doc: 'AXI4 read data width of the weight fetchers.' },
+    { name: 'AXI_MAX_BURST', value: cfg.axi.maxBurst, doc: 'Longest INCR burst, beats (never across 4 KB).' },
+    { name: 'RECORD_BEATS', value: cfg.recordBeats, doc: 'AXI beats per weight-stream record (a row or a set header).' },
+    { name: 'RECORD_CONTROL_SHIFT', value: controlOffset(cfg), doc: 'Bit of the control word in a row record.' },
+    { name: 'HEADER_ROWS_SHIFT', value: HEADER_FIELDS.rows.lsb, doc: 'Set header: rows field (16 bits).' },
+    { name: 'HEADER_CHAN_SHIFT', value: HEADER_FIELDS.chanBase.lsb, doc: 'Set header: output channel base field (16 bits).' },
+    { name: 'MAX_LAYERS', value: cfg.maxLayers, doc: 'Layer descriptors one start runs.' },
+    { name: 'OUTPUT_WORD_BITS', value: cfg.outputWordBits, doc: 'Output word of the K PEs.' },
     { name: 'ADDER_TREE_STAGES', value: cfg.adderTreeStages, doc: 'Registered adder-tree stages.' },
-    { name: 'PIPELINE_LATENCY', value: cfg.pipelineLatency, doc: 'Busy cycles = issue cycles + PIPELINE_LATENCY.' },
-    { name: 'TILE_SEL_BITS', value: hw.tileSelBits, doc: 'wm_tile_i and om_tile_i width.' },
-    { name: 'WM_BANK_SEL_BITS', value: hw.wmBankSelBits, doc: 'wm_bank_i width.' },
-    { name: 'WM_WDATA_BITS', value: hw.wmWdataBits, doc: 'wm_wdata_i width (data right-aligned).' },
-    { name: 'AM_BANK_SEL_BITS', value: hw.amBankSelBits, doc: 'am_bank_i width.' },
-    { name: 'PE_SEL_BITS', value: hw.peSelBits, doc: 'om_pe_i width.' },
-    { name: 'CSR_COUNT_BITS', value: hw.countBits, doc: 'Bits stored in WINDOWS and TILE_SETS.' },
-    { name: 'CSR_STRIDE_BITS', value: hw.strideBits, doc: 'Bits stored in WIN_STRIDE.' },
-    { name: 'CSR_STATUS', value: CSR.STATUS, doc: 'STATUS register (R): bit 0 busy, bit 1 done.' },
-    { name: 'CSR_WINDOWS', value: CSR.WINDOWS, doc: 'WINDOWS register (RW): Wn.' },
-    { name: 'CSR_WIN_STRIDE', value: CSR.WIN_STRIDE, doc: 'WIN_STRIDE register (RW): Qw.' },
-    { name: 'CSR_CYCLES', value: CSR.CYCLES, doc: 'CYCLES register (R): busy cycles of the last job.' },
-    { name: 'CSR_TILE_SETS_BASE', value: CSR.TILE_SETS_BASE, doc: 'TILE_SETS[t] register (RW) is at CSR_TILE_SETS_BASE + t.' },
+    { name: 'PIPELINE_LATENCY', value: cfg.pipelineLatency, doc: 'Cycles from a window\'s last row to its word entering the output FIFO.' },
+    { name: 'REG_ADDR_BITS', value: hw.regAddrBits, doc: 'AXI4-Lite byte address width.' },
+    ...GLOBAL_REGS.flatMap((r) => reg('REG_', r, 'at its byte address')),
+    { name: 'REG_TILE_COUNTERS_BASE', value: TILE_COUNTERS_BASE, doc: 'Tile t\'s counters start at REG_TILE_COUNTERS_BASE + t * REG_TILE_COUNTERS_STRIDE.' },
+    { name: 'REG_TILE_COUNTERS_STRIDE', value: TILE_COUNTERS_STRIDE, doc: 'Bytes between two tiles\' counters.' },
+    ...TILE_COUNTERS.map((r) => ({ name: `CNT_${r.name}`, value: r.offset, doc: `Tile counter ${r.name} (R, 32 bits, cleared at start): ${r.doc}.` })),
+    { name: 'REG_LAYER_BASE', value: LAYER_BASE, doc: 'Layer descriptor l starts at REG_LAYER_BASE + l * REG_LAYER_STRIDE.' },
+    { name: 'REG_LAYER_STRIDE', value: LAYER_STRIDE, doc: 'Bytes between two layer descriptors.' },
+    { name: 'REG_LAYER_TILE_BASE', value: LAYER_TILE_BASE, doc: 'Tile t\'s block of a layer descriptor at + REG_LAYER_TILE_BASE + t * REG_LAYER_TILE_STRIDE.' },
+    { name: 'REG_LAYER_TILE_STRIDE', value: LAYER_TILE_STRIDE, doc: 'Bytes between two tile blocks of a layer descriptor.' },
+    ...LAYER_REGS.flatMap((r) => reg('LD_', r, 'in a layer descriptor')),
+    ...LAYER_TILE_REGS.flatMap((r) => reg('LDT_', r, 'in a tile block of a layer descriptor')),
+    ...(Object.keys(ERROR_BITS) as ErrorName[]).map((n) => ({ name: `ERR_${n}`, value: ERROR_BITS[n], doc: `ERROR bit: ${ERROR_DOCS[n]}.` })),
     { name: 'WEIGHT_BANKING', value: cfg.weightBanking, doc: 'per-pe: bank k holds PE k slot l at l*SLOT_BITS; per-lane: bank k*LANES+l holds it at bit 0.' },
     { name: 'OFFSETS', value: cfg.offsets, doc: 'Select code c is offset OFFSETS[c] = [ahead, aside]; code 0 is [0, 0].' },
   ];
 }
+
+/** Register offsets print in hex; shifts, widths and sizes in decimal. */
+const isAddress = (name: string): boolean => /^(REG_|LD_|LDT_|CNT_)/.test(name) && !/_(SHIFT|BITS|STRIDE)$/.test(name) && name !== 'REG_ADDR_BITS';
 
 const hexMask = (bits: number) => `0x${((1n << BigInt(bits)) - 1n).toString(16).toUpperCase()}u`;
 
@@ -75,11 +99,13 @@ export function cHeader(cfg: ResolvedConfig): string {
     `#ifndef ${guard}`,
     `#define ${guard}`,
     '',
+    '#include <stdint.h>',
+    '',
     '/* ---- parameters and register map ---- */',
   ];
   for (const c of headerConstants(cfg)) {
     if (c.name === 'OFFSETS') continue;
-    const v = typeof c.value === 'number' ? (c.name.startsWith('CSR_') && !c.name.endsWith('_BITS') ? `0x${c.value.toString(16).padStart(2, '0').toUpperCase()}u` : `${c.value}u`) : JSON.stringify(c.value);
+    const v = typeof c.value === 'number' ? (isAddress(c.name) ? `0x${c.value.toString(16).padStart(3, '0').toUpperCase()}u` : `${c.value}u`) : JSON.stringify(c.value);
     lines.push(`/* ${c.doc} */`, `#define ST_${c.name} ${v}`);
   }
   const perLane = cfg.weightBanking === 'per-lane';
@@ -97,9 +123,11 @@ export function cHeader(cfg: ResolvedConfig): string {
   const linear = (ck: number, cl: number) => `((k) * ${ck}u + (l) * ${cl}u)`;
   lines.push(
     `#define ST_WEIGHT_BANKING_PER_LANE ${perLane ? 1 : 0}`,
-    '#define ST_CSR_TILE_SETS(t) (ST_CSR_TILE_SETS_BASE + (t))',
-    '#define ST_STATUS_BUSY_MASK 0x1u',
-    '#define ST_STATUS_DONE_MASK 0x2u',
+    '/* register addresses of tile t\'s counters and of layer l\'s descriptor registers */',
+    '#define ST_TILE_COUNTER(t, cnt) (ST_REG_TILE_COUNTERS_BASE + (t) * ST_REG_TILE_COUNTERS_STRIDE + (cnt))',
+    '#define ST_LAYER_REG(l, reg) (ST_REG_LAYER_BASE + (l) * ST_REG_LAYER_STRIDE + (reg))',
+    '#define ST_LAYER_TILE_REG(l, t, reg) (ST_REG_LAYER_BASE + (l) * ST_REG_LAYER_STRIDE + ST_REG_LAYER_TILE_BASE + (t) * ST_REG_LAYER_TILE_STRIDE + (reg))',
+    '#define ST_FIELD(value, shift, bits) ((bits) >= 32 ? (uint32_t)(value) : (((uint32_t)(value) & ((1u << (bits)) - 1u)) << (shift)))',
     '',
     '/* ---- word encodings: field shift and mask; values are two\'s complement in their field ---- */',
     '/* weight slot {select, weight} */',
@@ -112,7 +140,6 @@ export function cHeader(cfg: ResolvedConfig): string {
     `#define ST_CTRL_DELTA_MASK ${hexMask(cfg.deltaBits)}`,
     `#define ST_CTRL_LAST_SHIFT ${ctrl.last.lsb}u`,
     '#define ST_CTRL_LAST_MASK 0x1u',
-    '#define ST_WM_CONTROL_BANK ST_WEIGHT_DATA_BANKS',
     '/* weight memory: the data bank and bit offset within its word of PE k\'s slot l */',
     `#define ST_WM_SLOT_BANK(k, l) ${linear(bk, bl)}`,
     `#define ST_WM_SLOT_SHIFT(k, l) ${linear(sk, sl)}`,
@@ -122,9 +149,9 @@ export function cHeader(cfg: ResolvedConfig): string {
     '/* output word: PE k */',
     '#define ST_OM_PE_SHIFT(k) ((k) * ST_OUTPUT_BITS)',
     `#define ST_OM_PE_MASK ${hexMask(cfg.output.bits)}`,
-    '/* activation layout: row (w, t) of a window is in bank t % ST_ACTIVATION_BANKS at w * Qw + t / ST_ACTIVATION_BANKS */',
-    '#define ST_AM_BANK(t) ((t) % ST_ACTIVATION_BANKS)',
-    '#define ST_AM_ADDR(w, qw, t) ((w) * (qw) + (t) / ST_ACTIVATION_BANKS)',
+    '/* feature-map brick layout: word of pixel (y, x), channel group g, of a region at base, width w, cg groups */',
+    '#define ST_FM_WORD(base, w, cg, y, x, g) ((base) + ((y) * (w) + (x)) * (cg) + (g))',
+    '#define ST_FM_BANK(addr) ((addr) % ST_FEATURE_MAP_BANKS)',
     '',
     '/* ---- select codes: code c reads buffer slot ST_OFFSET_AHEAD[c], lane (l + ST_OFFSET_ASIDE[c]) mod ST_LANES ---- */',
     `#define ST_OFFSET_AHEAD_INIT { ${cfg.offsets.map(([a]) => a).join(', ')} }`,
@@ -145,7 +172,7 @@ export function tsHeader(cfg: ResolvedConfig): string {
   ]);
   for (const c of headerConstants(cfg)) {
     let initializer: string;
-    if (typeof c.value === 'number') initializer = c.name.startsWith('CSR_') && !c.name.endsWith('_BITS') ? `0x${c.value.toString(16).padStart(2, '0')}` : String(c.value);
+    if (typeof c.value === 'number') initializer = isAddress(c.name) ? `0x${c.value.toString(16).padStart(3, '0')}` : String(c.value);
     else if (typeof c.value === 'string') initializer = `${JSON.stringify(c.value)} as const`;
     else initializer = `[${c.value.map(([a, d]) => `[${a}, ${d}]`).join(', ')}] as const`;
     file.addVariableStatement({

@@ -10,6 +10,11 @@ import { SparsetileError } from '../contract/errors.ts';
 export const MAX_WORD_BITS = 1024;
 
 export function checkBuildable(cfg: ResolvedConfig, source = `configuration "${cfg.name}"`): void {
+  if (cfg.output.bits !== cfg.activationBits) {
+    throw new SparsetileError(
+      `${source}: field "output.bits" must equal activationBits (${cfg.activationBits}) for the RTL, because the tile writes its outputs into the feature-map memory as the next layer's activations; got ${cfg.output.bits}. Set it to ${cfg.activationBits} (the golden model alone, \`sparsetile run\`, accepts other widths).`,
+    );
+  }
   if (cfg.weightBankWidth > MAX_WORD_BITS) {
     throw new SparsetileError(
       `${source}: the weight memory's bank word would be ${cfg.weightBankWidth} bits (lanes ${cfg.lanes} x slot ${cfg.slotBits} bits with "per-pe" banking), but the generator builds memory words of at most ${MAX_WORD_BITS} bits, the width of one host write. Use "memory.weightBanking": "per-lane", or fewer lanes or narrower weights.`,

@@ -8,7 +8,7 @@
 import type { ResolvedConfig } from '../contract/config.ts';
 import { checkBuildable } from './limits.ts';
 import { adderTreeModule } from './modules/adder-tree.ts';
-import { csrModule } from './modules/csr.ts';
+import { regsModule } from './modules/regs.ts';
 import { interconnectModule } from './modules/interconnect.ts';
 import { peModule } from './modules/pe.ts';
 import { tileModule } from './modules/tile.ts';
@@ -36,7 +36,11 @@ const plain = (name: string): ModuleBuilder => ({ name, build: (_cfg, header) =>
 /** Every module, in dependency order (leaves first): the filelist's order. */
 const MODULES: readonly ModuleBuilder[] = [
   plain('st_sram'),
+  plain('st_sram_lanes'),
   plain('st_weight_mem'),
+  plain('st_wfetch'),
+  plain('st_fmap_mem'),
+  plain('st_fill'),
   plain('st_act_mem'),
   { ...plain('st_act_buffer'), when: sparseOnly },
   { name: 'st_interconnect', when: sparseOnly, build: interconnectModule },
@@ -44,8 +48,11 @@ const MODULES: readonly ModuleBuilder[] = [
   { name: 'st_pe', build: peModule },
   plain('st_output_stage'),
   plain('st_controller'),
-  { name: 'st_csr', build: (_cfg, header) => csrModule(header) },
+  plain('st_out_writer'),
   { name: 'st_tile', build: tileModule },
+  plain('st_desc_check'),
+  plain('st_seq'),
+  { name: 'st_regs', build: regsModule },
   { name: 'st_top', build: topModule },
 ];
 

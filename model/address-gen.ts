@@ -58,3 +58,18 @@ export function windowRounds(g: FillGeometry, h: number, banks: number, w: numbe
   }
   return rounds;
 }
+
+/** Words read in each round of line q of window w: reads[k] for round k (the hardware's FM_READS per round). */
+export function lineReads(g: FillGeometry, h: number, banks: number, w: number, q: number): number[] {
+  const rounds: number[] = [];
+  const seen = new Map<number, number>();
+  for (let b = 0; b <= h; b++) {
+    const a = stepAddress(g, w, q * (h + 1) + b);
+    if (a < 0) continue;
+    const bank = a % banks;
+    const k = seen.get(bank) ?? 0;
+    seen.set(bank, k + 1);
+    rounds[k] = (rounds[k] ?? 0) + 1;
+  }
+  return rounds.length > 0 ? rounds : [0];
+}

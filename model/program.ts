@@ -14,6 +14,7 @@
 import type { MemoryModel } from '../contract/bus.ts';
 import { channelGroups, regionWords } from '../contract/fmap.ts';
 import type { ResolvedConfig } from '../contract/config.ts';
+import { capacity } from '../contract/capacity.ts';
 import { checkDescriptors, type LayerDescriptor, type TileWork } from '../contract/descriptors.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import type { WordLayout } from '../contract/layout.ts';
@@ -210,6 +211,8 @@ export async function buildProgram(cfg: ResolvedConfig, L: WordLayout, layers: r
       }));
       const outCg = channelGroups(outChannels, N);
       const outRegion = regionWords(job.outH, job.outW, outCg);
+      const fit = capacity(cfg, { S: job.S, rowsPerSet: sched.sets.map((x) => x.rows.length), inputWords: G * inRegion, outputWords: G * outRegion }, cfg.name);
+      if (fit.problem !== null) throw new SparsetileError(`${where}: ${fit.problem}`);
       // weight streams, tile by tile
       const tiles: TileWork[] = [];
       const timedTiles: TimedLayer['tiles'][number][] = [];
@@ -220,9 +223,6 @@ export async function buildProgram(cfg: ResolvedConfig, L: WordLayout, layers: r
         const timedSets: { steps: number[]; chanBase: number }[] = [];
         for (const s of a.sets) {
           const rows = packSetRows(L, sched.sets[s], K, N, s, cfg.name);
-          if (rows.controls.length + 1 > cfg.weightDepth) {
-            throw new SparsetileError(`${where}: set ${s} has ${rows.controls.length} rows, but the weight ring of configuration "${cfg.name}" holds ${cfg.weightDepth} records and a set needs its rows plus a header (rule: rows + 1 <= memory.weightDepth). The layer is too large for one working set; use a sparser layer or a configuration with a larger memory.weightDepth.`);
-          }
           extBeats.push(...recordBeats(cfg, headerRecord(rows.controls.length, s * K)));
           rows.banks.forEach((banks, i) => extBeats.push(...recordBeats(cfg, rowRecord(cfg, banks, rows.controls[i]))));
           timedSets.push({ steps: rows.steps, chanBase: s * K });

@@ -15,7 +15,7 @@
 import { burstBeats, type MemoryModel } from '../contract/bus.ts';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { descriptorSteps, type LayerDescriptor } from '../contract/descriptors.ts';
-import { windowRounds, fillLines, stepAddress } from './address-gen.ts';
+import { fillLines, lineReads } from './address-gen.ts';
 
 /** Set headers the fetcher can queue for the controller. */
 export const SET_FIFO_DEPTH = 4;
@@ -75,8 +75,8 @@ export function outputGroups(chanBase: number, K: number, outChannels: number, N
 
 interface LayerGeometry {
   readonly Qw: number;
-  readonly rounds: Map<number, Uint8Array>;
-  readonly reads: Map<number, Uint16Array>;
+  /** Per window: for each line, the words read in each of its rounds. */
+  readonly reads: Map<number, number[][]>;
 }
 
 const enum Ctl { Idle, NewSet, Run, Done }
@@ -109,15 +109,12 @@ export function simulateTiming(cfg: ResolvedConfig, layers: readonly TimedLayer[
   const BB = cfg.axi.beatBytes;
   const PL = cfg.pipelineLatency;
   const nL = layers.length;
-  const geo: LayerGeometry[] = layers.map((l) => ({ Qw: fillLines(l.desc, h), rounds: new Map(), reads: new Map() }));
-  const roundsOf = (l: number, w: number): Uint8Array => {
-    let r = geo[l].rounds.get(w);
+  const geo: LayerGeometry[] = layers.map((l) => ({ Qw: fillLines(l.desc, h), reads: new Map() }));
+  const readsOf = (l: number, w: number): number[][] => {
+    let r = geo[l].reads.get(w);
     if (!r) {
-      r = windowRounds(layers[l].desc, h, cfg.featureMapBanks, w);
-      geo[l].rounds.set(w, r);
-      const reads = new Uint16Array(geo[l].Qw);
-      for (let q = 0; q < geo[l].Qw; q++) for (let b = 0; b < H1; b++) if (stepAddress(layers[l].desc, w, q * H1 + b) >= 0) reads[q]++;
-      geo[l].reads.set(w, reads);
+      r = Array.from({ length: geo[l].Qw }, (_, q) => lineReads(layers[l].desc, h, cfg.featureMapBanks, w, q));
+      geo[l].reads.set(w, r);
     }
     return r;
   };
@@ -204,10 +201,10 @@ export function simulateTiming(cfg: ResolvedConfig, layers: readonly TimedLayer[
       // ---- fill (state at c) --------------------------------------------------------------------
       let fillLine = false;
       if (!lstart && s.fRun) {
-        const w = TL.winBase + s.fwc;
-        const r = roundsOf(layer, w);
+        const line = readsOf(layer, TL.winBase + s.fwc)[s.flq];
         if (s.lamR < lineLo + Dst) {
-          if (s.fk === r[s.flq] - 1) fillLine = true;
+          cnt.FM_READS += line[s.fk];
+          if (s.fk === line.length - 1) fillLine = true;
           else s.fk++;
         }
       }
@@ -309,7 +306,12 @@ export function simulateTiming(cfg: ResolvedConfig, layers: readonly TimedLayer[
           }
         }
       }
-      // fill
+      // fill: a line lands two cycles after its last round (before a layer start drops what is in flight)
+      while (s.lineWrites.length > 0 && s.lineWrites[0] === c) {
+        s.lineWrites.shift();
+        s.lamW++;
+        cnt.BUF_WRITES++;
+      }
       if (lstart) {
         s.fRun = TL.sets.length > 0 && TL.winCount > 0;
         s.fsc = 0;
@@ -320,8 +322,6 @@ export function simulateTiming(cfg: ResolvedConfig, layers: readonly TimedLayer[
         s.lamW = 0;
         s.lineWrites.length = 0;
       } else if (fillLine) {
-        cnt.FM_READS += geo[layer].reads.get(TL.winBase + s.fwc)![s.flq];
-        cnt.BUF_WRITES++;
         s.lineWrites.push(c + 2);
         s.fk = 0;
         s.lamR++;
@@ -335,10 +335,6 @@ export function simulateTiming(cfg: ResolvedConfig, layers: readonly TimedLayer[
             else s.fRun = false;
           }
         }
-      }
-      while (s.lineWrites.length > 0 && s.lineWrites[0] === c) {
-        s.lineWrites.shift();
-        s.lamW++;
       }
       // output FIFO
       if (popped) {

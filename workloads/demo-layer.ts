@@ -20,9 +20,10 @@ import { SparsetileError } from '../contract/errors.ts';
 import { outSize } from '../model/layer-spec.ts';
 import { denseSteps } from '../model/lower.ts';
 import { capacity } from '../contract/capacity.ts';
+import { channelGroups, regionWords } from '../contract/fmap.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
 import { importModel, writeWorkload } from './import/pipeline.ts';
-import { readLayerSpec, readManifest, type WorkloadManifest } from './workload.ts';
+import { readLayerSpec, readManifest, type ManifestLayer, type WorkloadManifest } from './workload.ts';
 import { writeDirAtomic } from '../tools/files.ts';
 import { cacheRoot, REPO_ROOT } from '../tools/paths.ts';
 
@@ -110,17 +111,16 @@ export interface LayerFit {
   readonly S: number;
   /** Activation words per window in each bank. */
   readonly Qw: number;
-  /** Sets per job (filters per group over K, rounded up), tiles they occupy, local sets of the fullest tile. */
+  /** Sets per job (filters per group over K, rounded up), and the tiles they occupy. */
   readonly sets: number;
   readonly tilesUsed: number;
-  readonly localSets: number;
   /** Input size actually run ([inH, inW] of the layer when not cropped) and the windows it gives. */
   readonly input: readonly [number, number];
   readonly cropped: boolean;
   readonly windows: number;
-  /** Upper bounds of section 5's three quantities (rowsHw <= S for every schedule). */
-  readonly weightRows: number;
-  readonly activationWords: number;
+  /** Section 5's quantities: weight-ring records of a set at its dense bound (rowsHw <= S for every schedule), feature-map words in and out. */
+  readonly setRecords: number;
+  readonly inputWords: number;
   readonly outputWords: number;
   /** Multiply-accumulates of the run (dense), over all groups. */
   readonly macs: number;
@@ -130,40 +130,44 @@ export interface LayerFit {
 
 function figures(spec: LayerSpec, cfg: ResolvedConfig, input: readonly [number, number]) {
   const S = denseSteps(spec, cfg.lanes);
-  const sets = Math.ceil(spec.filters / spec.groups / cfg.filtersPerTile);
-  const outH = spec.kind === 'fc' ? 1 : outSize(input[0], spec.padTop + spec.padBottom, spec.kernelH, spec.strideH, spec.dilationH);
-  const outW = spec.kind === 'fc' ? 1 : outSize(input[1], spec.padLeft + spec.padRight, spec.kernelW, spec.strideW, spec.dilationW);
+  const Fj = spec.filters / spec.groups;
+  const sets = Math.ceil(Fj / cfg.filtersPerTile);
+  const fc = spec.kind === 'fc';
+  const outH = fc ? 1 : outSize(input[0], spec.padTop + spec.padBottom, spec.kernelH, spec.strideH, spec.dilationH);
+  const outW = fc ? 1 : outSize(input[1], spec.padLeft + spec.padRight, spec.kernelW, spec.strideW, spec.dilationW);
   const windows = outH >= 1 && outW >= 1 ? outH * outW : 0;
+  const inputWords = spec.groups * regionWords(fc ? 1 : input[0], fc ? 1 : input[1], channelGroups(spec.channels, cfg.lanes));
+  const outputWords = spec.groups * regionWords(Math.max(outH, 0), Math.max(outW, 0), channelGroups(Fj, cfg.lanes));
   // Every set at the dense S rows: the bound on rowsHw, so any schedule fits.
-  const c = capacity(cfg, { S, windows, rowsPerSet: new Array<number>(sets).fill(S) }, cfg.name);
+  const c = capacity(cfg, { S, rowsPerSet: new Array<number>(sets).fill(S), inputWords, outputWords }, cfg.name);
   return {
-    S, Qw: c.Qw, sets, localSets: c.localSets, tilesUsed: Math.min(sets, cfg.tiles), windows,
-    weightRows: c.weightRows, activationWords: c.activationWords, outputWords: c.outputWords, rule: c.rule,
+    S, Qw: c.Qw, sets, tilesUsed: Math.min(sets, cfg.tiles), windows,
+    setRecords: c.setRecords, inputWords, outputWords, rule: c.rule,
     macs: windows * spec.filters * spec.channels * spec.kernelH * spec.kernelW,
   };
 }
 
 /** The broken rule of section 5 in a few words, for the demo's "why" lines. */
 function problemText(f: ReturnType<typeof figures>, cfg: ResolvedConfig, suffix: string): string {
-  if (f.rule === 'weightDepth') return `${f.localSets} local sets x ${f.S} dense rows = ${f.weightRows} weight rows > weightDepth ${cfg.weightDepth}`;
-  if (f.rule === 'activationBankDepth') return `${f.windows} windows x ${f.Qw} words = ${f.activationWords} > activationBankDepth ${cfg.activationBankDepth}${suffix}`;
-  return `${f.localSets} local sets x ${f.windows} windows = ${f.outputWords} > outputDepth ${cfg.outputDepth}${suffix}`;
+  if (f.rule === 'weightDepth') return `a set of ${f.S} dense rows and its header = ${f.setRecords} weight-ring records > weightDepth ${cfg.weightDepth}`;
+  if (f.rule === 'featureMapInput') return `an input of ${f.inputWords} feature-map words > a half of ${cfg.featureMapHalfWords}${suffix}`;
+  return `an output of ${f.outputWords} feature-map words > a half of ${cfg.featureMapHalfWords}${suffix}`;
 }
 
 /**
  * Whether a layer fits `cfg` (section 5 as contract/capacity.ts `capacity` states it, with rowsHw
  * bounded by the dense S so that any schedule, the dense baseline included, fits), cropping the
- * input to the largest centred window that fits when the windows overflow the activation or output
- * memory. A square crop of side s is tried from the larger input side down (each side capped at the layer's).
+ * input to the largest centred window that fits when its input or output overflows a feature-map
+ * half. A square crop of side s is tried from the larger input side down (each side capped at the layer's).
  */
 export function fitLayer(spec: LayerSpec, cfg: ResolvedConfig): LayerFit {
   const full: [number, number] = [spec.inH, spec.inW];
   const f0 = figures(spec, cfg, full);
-  const base = { S: f0.S, Qw: f0.Qw, sets: f0.sets, tilesUsed: f0.tilesUsed, localSets: f0.localSets };
+  const base = { S: f0.S, Qw: f0.Qw, sets: f0.sets, tilesUsed: f0.tilesUsed };
   const result = (f: ReturnType<typeof figures>, input: readonly [number, number], cropped: boolean, problem: string | null): LayerFit => ({
-    ...base, input, cropped, windows: f.windows, weightRows: f.weightRows, activationWords: f.activationWords, outputWords: f.outputWords, macs: f.macs, problem,
+    ...base, input, cropped, windows: f.windows, setRecords: f.setRecords, inputWords: f.inputWords, outputWords: f.outputWords, macs: f.macs, problem,
   });
-  // Cropping changes the windows only, so a weight-memory overflow cannot be cropped away.
+  // Cropping changes the feature maps only, so a weight-ring overflow cannot be cropped away.
   if (f0.rule === 'weightDepth') return result(f0, full, false, problemText(f0, cfg, ''));
   const fits = (f: ReturnType<typeof figures>) => f.windows >= 1 && f.rule === null;
   if (fits(f0)) return result(f0, full, false, null);
@@ -295,4 +299,52 @@ export function workloadCandidates(dir: string, manifest: WorkloadManifest): Dem
     spec: readLayerSpec(join(dir, l.dir, 'spec.json')),
     hasActs: existsSync(join(dir, l.dir, 'acts.npy')),
   }));
+}
+
+/**
+ * The demo's chain (`sparsetile demo --chain`): the first run of at least `length` ungrouped layers
+ * of the import, in the import's order, each reading exactly the previous one's output (its channels
+ * and size), every one with real activations and fitting `cfg`. The import keeps no graph, only the
+ * layers in order, so a run is found by shapes: the operations between two matched layers in the real
+ * network (additions, squeeze-excite scaling, upsampling) are not on the tile, and the chain's golden
+ * model feeds each layer the previous one's output stage instead.
+ */
+export function chooseDemoChain(cands: readonly DemoCandidate[], cfg: ResolvedConfig, length = 3): DemoCandidate[] | null {
+  const ok = cands.filter((c) => c.hasActs && c.spec.groups === 1 && c.spec.kind === 'conv' && fitLayer(c.spec, cfg).problem === null && !fitLayer(c.spec, cfg).cropped);
+  const follows = (a: LayerSpec, b: LayerSpec) => {
+    const outH = outSize(a.inH, a.padTop + a.padBottom, a.kernelH, a.strideH, a.dilationH);
+    const outW = outSize(a.inW, a.padLeft + a.padRight, a.kernelW, a.strideW, a.dilationW);
+    return b.channels === a.filters && b.inH === outH && b.inW === outW;
+  };
+  const extend = (chain: DemoCandidate[]): DemoCandidate[] | null => {
+    if (chain.length >= length) return chain;
+    const last = chain[chain.length - 1]!;
+    for (const c of ok) {
+      if (c.index > last.index && follows(last.spec, c.spec)) {
+        const longer = extend([...chain, c]);
+        if (longer) return longer;
+      }
+    }
+    return null;
+  };
+  for (const start of ok) {
+    const chain = extend([start]);
+    if (chain) return chain;
+  }
+  return null;
+}
+
+/**
+ * Per-layer requantization of a chain of imported layers: layer i's shift brings its accumulator
+ * (weight format Q.fracBits_i times activation format Q.actFracBits_i) to the next layer's activation
+ * format, and the last layer's back to its own input format; saturating, no ReLU (the tile writes the
+ * values the next layer reads).
+ */
+export function chainRequant(entries: readonly ManifestLayer[]): { relu: boolean; shift: number; saturate: boolean }[] {
+  return entries.map((e, i) => {
+    const wf = e.fracBits ?? 0;
+    const af = e.actFracBits ?? 0;
+    const next = i + 1 < entries.length ? (entries[i + 1]!.actFracBits ?? af) : af;
+    return { relu: false, shift: Math.max(0, wf + af - next), saturate: true };
+  });
 }

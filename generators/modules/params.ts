@@ -5,6 +5,10 @@
 import type { ResolvedConfig } from '../../contract/config.ts';
 import type { HostWidths } from '../../contract/host.ts';
 import { controlFields, layoutFromConfig, slotFields, slotPlace } from '../../contract/layout.ts';
+import { indexBits } from '../../contract/bits.ts';
+import { LAYER_REGS, LAYER_TILE_REGS } from '../../contract/registers.ts';
+import { HEADER_FIELDS, controlOffset } from '../../contract/stream.ts';
+import { SET_FIFO_DEPTH } from '../../model/timing.ts';
 
 export interface Localparam {
   readonly name: string;
@@ -56,7 +60,6 @@ export function paramTable(cfg: ResolvedConfig, hw: HostWidths, slotCount: numbe
     OUT_BITS: { value: cfg.output.bits, doc: 'signed output width' },
     SELECT_BITS: { value: cfg.selectBits, doc: 'select code width' },
     MUX_INPUTS: { value: cfg.muxInputs, doc: 'select codes in use, 0..MUX_INPUTS-1' },
-    SLOT_BITS: { value: cfg.slotBits, doc: 'weight slot {select, weight}' },
     SLOT_WEIGHT_LSB: { value: slot.weight.lsb, doc: 'weight field of a slot' },
     SLOT_SELECT_LSB: { value: slot.select.lsb, doc: 'select field of a slot' },
     SLOT_PE_STRIDE: { value: strides.peStride, doc: 'row bits from PE k to PE k+1' },
@@ -70,27 +73,36 @@ export function paramTable(cfg: ResolvedConfig, hw: HostWidths, slotCount: numbe
     TREE_STAGES: { value: cfg.adderTreeStages, doc: 'registered adder-tree stages' },
     WEIGHT_DATA_BANKS: { value: cfg.weightDataBanks, doc: `weight data banks (${cfg.weightBanking})` },
     WEIGHT_BANK_WIDTH: { value: cfg.weightBankWidth, doc: 'weight data bank word' },
-    WEIGHT_DEPTH: { value: cfg.weightDepth, doc: 'weight memory rows' },
-    WEIGHT_ADDR_BITS: { value: cfg.weightAddrBits, doc: 'weight memory address' },
-    ACT_BANKS: { value: cfg.activationBanks, doc: 'activation banks, h+1' },
-    ACT_BANK_WIDTH: { value: cfg.activationBankWidth, doc: 'activation bank word' },
-    ACT_DEPTH: { value: cfg.activationBankDepth, doc: 'words per activation bank' },
-    ACT_ADDR_BITS: { value: cfg.activationAddrBits, doc: 'activation bank address' },
-    OUT_DEPTH: { value: cfg.outputDepth, doc: 'output words per tile' },
-    OUT_ADDR_BITS: { value: cfg.outputAddrBits, doc: 'output memory address' },
+    WEIGHT_DEPTH: { value: cfg.weightDepth, doc: 'weight-ring records' },
+    RING_BITS: { value: cfg.weightAddrBits, doc: 'weight-ring record index' },
+    ACT_BANKS: { value: cfg.activationBanks, doc: 'activation-buffer banks, h+1' },
+    ACT_BANK_WIDTH: { value: cfg.activationBankWidth, doc: 'a feature-map or activation-buffer word' },
+    ACT_DEPTH: { value: cfg.activationBankDepth, doc: 'activation-buffer ring lines' },
+    ST_BITS: { value: cfg.activationAddrBits, doc: 'activation-buffer line index' },
     OUT_WORD_BITS: { value: cfg.outputWordBits, doc: 'output word: K outputs' },
-    RELU: { value: cfg.output.relu ? 1 : 0, doc: 'output stage ReLU' },
-    SHIFT: { value: cfg.output.shift, doc: 'output stage arithmetic right shift' },
-    SATURATE: { value: cfg.output.saturate ? 1 : 0, doc: 'output stage: 1 saturate, 0 wrap' },
-    PIPELINE_LATENCY: { value: cfg.pipelineLatency, doc: 'cycles from the last issue to the last output write' },
-    LAT_BITS: { value: hw.latBits, doc: 'drain counter width' },
-    TILE_SEL_BITS: { value: hw.tileSelBits, doc: 'W(TILES)' },
-    WM_BANK_SEL_BITS: { value: hw.wmBankSelBits, doc: 'W(WEIGHT_DATA_BANKS + 1)' },
-    WM_WDATA_BITS: { value: hw.wmWdataBits, doc: 'max(WEIGHT_BANK_WIDTH, CONTROL_BITS)' },
-    AM_BANK_SEL_BITS: { value: hw.amBankSelBits, doc: 'W(ACT_BANKS)' },
-    PE_SEL_BITS: { value: hw.peSelBits, doc: 'W(FILTERS)' },
+    PIPELINE_LATENCY: { value: cfg.pipelineLatency, doc: 'cycles from a last row\'s issue to its word entering the output FIFO' },
     ROT_BITS: { value: hw.rotBits, doc: 'W(ACT_BANKS): a step residue' },
-    COUNT_BITS: { value: hw.countBits, doc: 'WINDOWS and TILE_SETS width' },
+    FM_BANKS: { value: cfg.featureMapBanks, doc: 'feature-map banks' },
+    FM_BANK_BITS: { value: cfg.featureMapBankBits, doc: 'log2(FM_BANKS)' },
+    FM_ROW_BITS: { value: cfg.featureMapRowBits, doc: 'log2(rows per feature-map bank)' },
+    FM_ADDR_BITS: { value: cfg.featureMapAddrBits, doc: 'a feature-map word address, both halves' },
+    FM_HALF_WORDS: { value: cfg.featureMapHalfWords, doc: 'words of one ping-pong half' },
+    AXI_DATA_BITS: { value: cfg.axi.dataBits, doc: 'AXI4 read data width' },
+    AXI_SIZE: { value: cfg.axi.size, doc: 'ARSIZE, log2 of the beat bytes' },
+    AXI_MAX_BURST: { value: cfg.axi.maxBurst, doc: 'longest burst, beats' },
+    AXI_MAX_OUT: { value: cfg.axi.maxOutstanding, doc: 'bursts in flight' },
+    REC_BEATS: { value: cfg.recordBeats, doc: 'beats per weight-stream record' },
+    CONTROL_LSB: { value: controlOffset(cfg), doc: 'control word in a row record' },
+    HDR_ROWS_LSB: { value: HEADER_FIELDS.rows.lsb, doc: 'rows field of a set header' },
+    HDR_CHAN_LSB: { value: HEADER_FIELDS.chanBase.lsb, doc: 'channel-base field of a set header' },
+    SET_FIFO_DEPTH: { value: SET_FIFO_DEPTH, doc: 'set headers queued' },
+    MAX_LAYERS: { value: cfg.maxLayers, doc: 'layer descriptors held' },
+    LAYER_BITS: { value: indexBits(cfg.maxLayers), doc: 'a layer index' },
+    SLOT_BITS: { value: indexBits(cfg.tiles), doc: 'an output time slot' },
+    OUT_FIFO_DEPTH: { value: cfg.outputFifoDepth, doc: 'output words in flight per tile' },
+    OUT_FIFO_BITS: { value: indexBits(cfg.outputFifoDepth), doc: 'an output FIFO index' },
+    CREDIT_BITS: { value: Math.max(2, Math.ceil(Math.log2(cfg.outputFifoDepth + 1))), doc: 'output credit counter' },
+    NREG: { value: LAYER_REGS.length + cfg.tiles * LAYER_TILE_REGS.length, doc: 'registers of a layer descriptor' },
     SLOT_COUNT: { value: slotCount, doc: 'activation-buffer slots the interconnect uses' },
   };
 }

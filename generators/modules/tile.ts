@@ -1,10 +1,12 @@
 /**
- * st_tile: one tile's controller, memories, front end, PEs and output path. The view carries the
- * port widths (contract/host.ts hostWidths and the resolved configuration), the localparams (with the
- * slot and control-word field offsets of contract/layout.ts) and the front end's shape.
+ * st_tile: one tile's fetcher, memories, fill, controller, front end, PEs and output writer. The view
+ * carries the port widths (contract/host.ts hostWidths and the resolved configuration), the
+ * localparams (with the slot, control-word, record and header field offsets of contract/) and the
+ * front end's shape.
  */
 import type { ResolvedConfig } from '../../contract/config.ts';
 import { hostWidths } from '../../contract/host.ts';
+import { indexBits } from '../../contract/bits.ts';
 import { render, template } from '../templates.ts';
 import { usedSlots } from './interconnect.ts';
 import { paramTable, pickParams, type LocalparamList } from './params.ts';
@@ -22,25 +24,23 @@ export interface TileView extends LocalparamList {
   readonly usedSlots: readonly number[];
   /** Some select codes are unused (MUX_INPUTS < 2^SELECT_BITS): check that none is read. */
   readonly selectCheck: boolean;
-  readonly countBits: number;
-  readonly actAddrBits: number;
-  readonly wmBankSelBits: number;
-  readonly weightAddrBits: number;
-  readonly wmWdataBits: number;
-  readonly amBankSelBits: number;
+  readonly slotBits: number;
+  readonly layerBits: number;
+  readonly maxLayers: number;
+  readonly axiDataBits: number;
+  readonly fmAddrBits: number;
   readonly actBankWidth: number;
-  readonly outAddrBits: number;
-  readonly outWordBits: number;
 }
 
 export const TILE = template<TileView>('st_tile.v.hbs');
 
 const TILE_PARAMS = [
-  'LANES', 'FILTERS', 'WEIGHT_BITS', 'ACT_BITS', 'ACC_BITS', 'OUT_BITS', 'SLOT_WEIGHT_LSB', 'SLOT_PE_STRIDE', 'SLOT_LANE_STRIDE',
-  'DELTA_BITS', 'CONTROL_BITS', 'CTRL_DELTA_LSB', 'CTRL_LAST_LSB', 'PRODUCT_BITS', 'TREE_BITS',
-  'TREE_STAGES', 'WEIGHT_DATA_BANKS', 'WEIGHT_BANK_WIDTH', 'WEIGHT_DEPTH', 'WEIGHT_ADDR_BITS', 'ACT_BANKS', 'ACT_BANK_WIDTH', 'ACT_DEPTH',
-  'ACT_ADDR_BITS', 'OUT_DEPTH', 'OUT_ADDR_BITS', 'OUT_WORD_BITS', 'RELU', 'SHIFT', 'SATURATE', 'WM_BANK_SEL_BITS', 'WM_WDATA_BITS',
-  'AM_BANK_SEL_BITS', 'ROT_BITS', 'COUNT_BITS', 'PIPELINE_LATENCY',
+  'LANES', 'FILTERS', 'WEIGHT_BITS', 'ACT_BITS', 'ACC_BITS', 'SLOT_WEIGHT_LSB', 'SLOT_PE_STRIDE', 'SLOT_LANE_STRIDE',
+  'DELTA_BITS', 'CONTROL_BITS', 'CTRL_DELTA_LSB', 'CTRL_LAST_LSB', 'PRODUCT_BITS', 'TREE_BITS', 'TREE_STAGES', 'WEIGHT_DATA_BANKS',
+  'WEIGHT_BANK_WIDTH', 'WEIGHT_DEPTH', 'RING_BITS', 'ACT_BANKS', 'ACT_BANK_WIDTH', 'ACT_DEPTH', 'ST_BITS', 'OUT_WORD_BITS', 'ROT_BITS',
+  'PIPELINE_LATENCY', 'FM_BANKS', 'FM_BANK_BITS', 'FM_ROW_BITS', 'FM_ADDR_BITS', 'FM_HALF_WORDS', 'AXI_DATA_BITS', 'AXI_SIZE',
+  'AXI_MAX_BURST', 'AXI_MAX_OUT', 'REC_BEATS', 'CONTROL_LSB', 'HDR_ROWS_LSB', 'HDR_CHAN_LSB', 'SET_FIFO_DEPTH', 'MAX_LAYERS',
+  'LAYER_BITS', 'SLOT_BITS', 'OUT_FIFO_DEPTH', 'OUT_FIFO_BITS', 'CREDIT_BITS',
 ];
 const TILE_PARAMS_SPARSE = ['SELECT_BITS', 'SLOT_SELECT_LSB', 'SLOT_COUNT'];
 
@@ -59,15 +59,12 @@ export function tileView(cfg: ResolvedConfig, header: string): TileView {
     muxInputs: cfg.muxInputs,
     usedSlots: slots,
     selectCheck,
-    countBits: hw.countBits,
-    actAddrBits: hw.amAddrBits,
-    wmBankSelBits: hw.wmBankSelBits,
-    weightAddrBits: hw.wmAddrBits,
-    wmWdataBits: hw.wmWdataBits,
-    amBankSelBits: hw.amBankSelBits,
-    actBankWidth: hw.amWdataBits,
-    outAddrBits: hw.omAddrBits,
-    outWordBits: cfg.outputWordBits,
+    slotBits: indexBits(cfg.tiles),
+    layerBits: indexBits(cfg.maxLayers),
+    maxLayers: cfg.maxLayers,
+    axiDataBits: hw.axiDataBits,
+    fmAddrBits: hw.fmAddrBits,
+    actBankWidth: hw.fmDataBits,
     ...pickParams(table, [...TILE_PARAMS, ...(cfg.dense ? [] : TILE_PARAMS_SPARSE), ...(selectCheck ? ['MUX_INPUTS'] : [])]),
   };
 }

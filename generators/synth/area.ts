@@ -54,7 +54,7 @@ export interface AreaReport {
   readonly logicCells: number;
   readonly logicTransistors: number;
   readonly memories: number;
-  readonly memoryBits: { readonly weight: number; readonly selectStorage: number; readonly control: number; readonly activation: number; readonly output: number; readonly total: number };
+  readonly memoryBits: { readonly weight: number; readonly selectStorage: number; readonly control: number; readonly activation: number; readonly featureMap: number; readonly total: number };
 }
 
 const baseName = (yosysName: string) => yosysName.slice(yosysName.lastIndexOf('\\') + 1);
@@ -102,15 +102,15 @@ export function areaFromStat(stat: { modules: Record<string, YosysModuleStat> },
   };
 }
 
-/** Memory bits of the whole design, from the configuration (the $mem_v2 cells' sizes). */
+/** Memory bits of the whole design, from the configuration (the $mem_v2 cells' sizes): weight ring, activation buffer, feature-map memory. */
 export function memoryBits(cfg: ResolvedConfig) {
   const T = cfg.tiles;
   const weight = T * cfg.weightDepth * cfg.weightDataBanks * cfg.weightBankWidth;
   const selectStorage = T * cfg.weightDepth * cfg.filtersPerTile * cfg.lanes * cfg.selectBits;
   const control = T * cfg.weightDepth * cfg.controlBits;
   const activation = T * cfg.activationBanks * cfg.activationBankDepth * cfg.activationBankWidth;
-  const output = T * cfg.outputDepth * cfg.outputWordBits;
-  return { weight, selectStorage, control, activation, output, total: weight + control + activation + output };
+  const featureMap = T * cfg.featureMapWords * cfg.activationBankWidth;
+  return { weight, selectStorage, control, activation, featureMap, total: weight + control + activation + featureMap };
 }
 
 /** Runs the ASIC-style Yosys flow on a generated directory; writes synth.ys, yosys.log and stat.json into it. */

@@ -1,42 +1,39 @@
 // st_output_stage: ReLU, arithmetic right shift, then saturate or wrap (docs/architecture.md
-// section 7). Combinational; the tile registers its result.
+// section 7), with the layer's requantization from its descriptor (CONTROL: RELU, SHIFT, SATURATE).
+// Combinational; the tile registers its result.
 //
 // Parameters:
 //   ACC_BITS  signed accumulator width (input)
-//   OUT_BITS  signed output width, at most ACC_BITS
-//   RELU      1: y = max(y, 0) first
-//   SHIFT     arithmetic right shift (floor division by 2^SHIFT), less than ACC_BITS
-//   SATURATE  1: clamp to [-2^(OUT_BITS-1), 2^(OUT_BITS-1)-1]; 0: wrap to OUT_BITS bits
+//   OUT_BITS  signed output width (the activation width), at most ACC_BITS
 //
 // Ports:
-//   acc_i  signed accumulator value
-//   y_o    signed output value
+//   acc_i                   signed accumulator value
+//   relu_i, shift_i, sat_i  the layer's ReLU, arithmetic right shift (< ACC_BITS) and saturate (1) or wrap (0)
+//   y_o                     signed output value
 module st_output_stage #(
   parameter integer ACC_BITS = 24,
-  parameter integer OUT_BITS = 8,
-  parameter integer RELU = 1,
-  parameter integer SHIFT = 4,
-  parameter integer SATURATE = 1
+  parameter integer OUT_BITS = 8
 ) (
   input  wire [ACC_BITS-1:0] acc_i,
+  input  wire                relu_i,
+  input  wire [5:0]          shift_i,
+  input  wire                sat_i,
   output wire [OUT_BITS-1:0] y_o
 );
-  wire               negative = acc_i[ACC_BITS-1];
-  wire [ACC_BITS-1:0] relu_v = (RELU != 0 && negative) ? {ACC_BITS{1'b0}} : acc_i;
-  wire signed [ACC_BITS-1:0] shifted = $signed(relu_v) >>> SHIFT;
+  wire                       negative = acc_i[ACC_BITS-1];
+  wire [ACC_BITS-1:0]        relu_v = (relu_i && negative) ? {ACC_BITS{1'b0}} : acc_i;
+  wire signed [ACC_BITS-1:0] shifted = $signed(relu_v) >>> shift_i;
 
   generate
     if (OUT_BITS == ACC_BITS) begin : g_same_width
       assign y_o = shifted;
-    end else if (SATURATE != 0) begin : g_saturate
+      wire unused_sat = sat_i;
+    end else begin : g_narrow
       // the value fits iff the bits from OUT_BITS-1 upwards are all equal
       wire [ACC_BITS-OUT_BITS:0] top = shifted[ACC_BITS-1:OUT_BITS-1];
       wire fits = (&top) | ~(|top);
       wire sign = shifted[ACC_BITS-1];
-      assign y_o = fits ? shifted[OUT_BITS-1:0] : {sign, {(OUT_BITS-1){~sign}}};
-    end else begin : g_wrap
-      assign y_o = shifted[OUT_BITS-1:0];
-      wire unused_high = ^shifted[ACC_BITS-1:OUT_BITS];
+      assign y_o = (sat_i && !fits) ? {sign, {(OUT_BITS-1){~sign}}} : shifted[OUT_BITS-1:0];
     end
   endgenerate
 endmodule

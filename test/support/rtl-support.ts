@@ -1,16 +1,21 @@
 /**
  * Support for the RTL tests: run the tools on a generated directory, and a small directed job for
- * st_top (a greedy schedule per docs/architecture.md section 4, the memory images of section 5 and
- * a reference of section 7), driven through the section 9 ports by an Icarus testbench. The full
- * co-simulation against the golden model lives in cosim/; this only checks the generated top level.
+ * st_top that shares no code with the golden model's lowering, scheduling or packing: a random
+ * convolution, lowered and scheduled greedily here (docs/architecture.md sections 3 and 4), its
+ * weight stream, feature map and descriptor written from sections 5 and 9 directly, and its outputs
+ * from the naive reference (test/support/reference.ts). An Icarus testbench written here drives the
+ * section 9 ports: AXI4-Lite writes, a simple AXI4 memory per tile, the feature-map preload, and the
+ * read-out. The full co-simulation against the golden model lives in cosim/.
  */
 import { execa } from 'execa';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../../contract/config.ts';
 import { hostWidths } from '../../contract/host.ts';
+import { GLOBAL_REGS, LAYER_REGS, LAYER_TILE_REGS, layerRegAddr, layerTileRegAddr, packReg, regNamed, tileCounterAddr } from '../../contract/registers.ts';
 import { mulberry32 } from '../../model/random.ts';
-import { referenceStage } from './reference.ts';
+import type { LayerData } from '../../model/types.ts';
+import { referenceConv, referenceStage } from './reference.ts';
 
 export async function lint(dir: string, files: string[]): Promise<string> {
   const r = await execa('verilator', ['--lint-only', '-Wall', '--top-module', 'st_top', ...files], { cwd: dir, reject: false, all: true });
@@ -72,178 +77,239 @@ export function greedySchedule(cfg: ResolvedConfig, weights: number[][][]): Row[
 
 const mask = (bits: number) => (1n << BigInt(bits)) - 1n;
 const field = (v: number, bits: number) => BigInt(v) & mask(bits);
+const hexOf = (v: bigint, bits: number) => v.toString(16).padStart(Math.ceil(bits / 4), '0');
 
 export interface DirectedJob {
   filters: number;
-  steps: number;
-  windows: number;
+  channels: number;
+  kernel: [number, number];
+  input: [number, number];
+  stride?: [number, number];
+  pad?: number;
   density: number;
 }
 
 export interface JobResult {
-  expectedCycles: number;
-  expected: bigint[]; // per output read, in the order the testbench reads them
-  reads: { tile: number; addr: number; pe: number }[];
+  /** Expected output words by feature-map address (both halves). */
+  expected: Map<number, bigint>;
+  layer: LayerData;
+  /** Set rows (steps) in stream order per tile, for the cycle model. */
+  setsPerTile: { steps: number[]; chanBase: number }[][];
 }
 
 /**
- * Writes memory images and a testbench for a random job; returns what st_top must produce.
- * Reads every output of every filter; cycles per docs/architecture.md section 8.
+ * Writes the preload files, the external memory and a testbench for a random convolution; returns
+ * the output words st_top must leave. Sets are spread round-robin over the tiles, every tile over all
+ * windows; the input is in half 0 from word 0, the output in half 1 from word 0.
  */
-export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: DirectedJob, seed: number, hostWrite = false, opts: { writeWhileBusy?: boolean } = {}): JobResult {
+export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: DirectedJob, seed: number, opts: { writeWhileBusy?: boolean } = {}): JobResult {
   mkdirSync(dir, { recursive: true });
   const rand = rng(seed);
   const { lanes: N, filtersPerTile: K, tiles: T, lookahead: h } = cfg;
   const H1 = h + 1;
-  const S = job.steps;
-  const Wn = job.windows;
-  const Qw = Math.ceil((S + h) / H1);
-  const randVal = (bits: number) => Math.floor(rand() * (1 << bits)) - (1 << (bits - 1));
   const F = job.filters;
-  const weights = Array.from({ length: F }, () => Array.from({ length: S }, () => Array.from({ length: N }, () => (rand() < job.density ? randVal(cfg.weightBits) : 0))));
-  const acts = Array.from({ length: Wn }, () => Array.from({ length: S }, () => Array.from({ length: N }, () => randVal(cfg.activationBits))));
-  const sets = Math.ceil(F / K);
-  const localSets = Array.from({ length: T }, (_, t) => Math.floor((sets - t + T - 1) / T));
-  // weight images per tile and bank
-  const wm: bigint[][][] = Array.from({ length: T }, () => Array.from({ length: cfg.weightDataBanks + 1 }, () => []));
-  const issue = new Array<number>(T).fill(0);
-  const expected: bigint[] = [];
-  const reads: { tile: number; addr: number; pe: number }[] = [];
-  for (let s = 0; s < sets; s++) {
-    const tile = s % T;
-    const local = Math.floor(s / T);
-    const setW = Array.from({ length: K }, (_, k) => weights[s * K + k] ?? Array.from({ length: S }, () => new Array<number>(N).fill(0)));
-    const rows = greedySchedule(cfg, setW);
-    issue[tile] += Wn * rows.length;
-    let prev = -1;
-    rows.forEach((row, i) => {
-      for (let k = 0; k < K; k++) {
-        for (let l = 0; l < N; l++) {
-          const slot = (field(row.sel[k][l], cfg.selectBits) << BigInt(cfg.weightBits)) | field(row.w[k][l], cfg.weightBits);
-          const bank = cfg.weightBanking === 'per-pe' ? k : k * N + l;
-          const shift = cfg.weightBanking === 'per-pe' ? BigInt(l * cfg.slotBits) : 0n;
-          const words = wm[tile][bank];
-          const addr = words.length - (cfg.weightBanking === 'per-pe' && l > 0 ? 1 : 0);
-          if (addr === words.length) words.push(0n);
-          words[addr] |= slot << shift;
-        }
-      }
-      const delta = row.step - prev;
-      prev = row.step;
-      const last = i === rows.length - 1 ? 1n : 0n;
-      wm[tile][cfg.weightDataBanks].push((last << BigInt(cfg.deltaBits)) | BigInt(delta));
-    });
-    for (let w = 0; w < Wn; w++) {
-      for (let k = 0; k < K; k++) {
-        if (s * K + k >= F) continue;
-        let acc = 0n;
-        for (let t = 0; t < S; t++) for (let l = 0; l < N; l++) acc += BigInt(weights[s * K + k][t][l]) * BigInt(acts[w][t][l]);
-        // the output stage is the golden model's naive reference (model/reference.ts); the schedule,
-        // packing and accumulation above are this file's own
-        expected.push(referenceStage(BigInt.asIntN(cfg.accumulatorBits, acc), cfg.output));
-        reads.push({ tile, addr: local * Wn + w, pe: k });
-      }
-    }
+  const C = job.channels;
+  const [R, Q] = job.kernel;
+  const [H, W] = job.input;
+  const [sh, sw] = job.stride ?? [1, 1];
+  const pad = job.pad ?? 0;
+  const Gc = Math.ceil(C / N);
+  const S = R * Q * Gc;
+  const Ho = Math.floor((H + 2 * pad - R) / sh) + 1;
+  const Wo = Math.floor((W + 2 * pad - Q) / sw) + 1;
+  const randVal = (bits: number) => Math.floor(rand() * (1 << bits)) - (1 << (bits - 1));
+  const weights = Int32Array.from({ length: F * C * R * Q }, () => (rand() < job.density ? randVal(cfg.weightBits) : 0));
+  const acts = Int32Array.from({ length: C * H * W }, () => randVal(cfg.activationBits));
+  const layer: LayerData = {
+    spec: { name: 'directed', kind: 'conv', filters: F, channels: C, kernelH: R, kernelW: Q, inH: H, inW: W, strideH: sh, strideW: sw, padTop: pad, padBottom: pad, padLeft: pad, padRight: pad, dilationH: 1, dilationW: 1, groups: 1 },
+    weights, acts,
+  };
+  // ---- feature map: brick words of half 0, bank a mod B at row a / B --------------------------
+  const B = cfg.featureMapBanks;
+  const rows = cfg.featureMapBankDepth;
+  const banks = Array.from({ length: B }, () => new Array<bigint>(rows).fill(0n));
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let g = 0; g < Gc; g++) {
+    let word = 0n;
+    for (let l = 0; l < N && g * N + l < C; l++) word |= field(acts[((g * N + l) * H + y) * W + x], cfg.activationBits) << BigInt(l * cfg.activationBits);
+    const a = (y * W + x) * Gc + g;
+    banks[a % B][Math.floor(a / B)] = word;
   }
+  banks.forEach((words, b) => writeFileSync(join(dir, `fm_b${b}.hex`), `${words.map((w) => hexOf(w, cfg.activationBankWidth)).join('\n')}\n`));
+  // ---- weights: lowered [F][S][N], sets of K, greedy rows, records of the stream ----------------
+  const lowered = (f: number) => Array.from({ length: S }, (_, t) => Array.from({ length: N }, (_, l) => {
+    const g = t % Gc;
+    const pos = (t - g) / Gc;
+    const c = g * N + l;
+    return f < F && c < C ? weights[((f * C + c) * R + Math.floor(pos / Q)) * Q + (pos % Q)] : 0;
+  }));
+  const nSets = Math.ceil(F / K);
+  const dataBits = cfg.axi.dataBits;
+  const recBits = cfg.recordBeats * dataBits;
+  const beats: bigint[] = [];
+  const pushRecord = (r: bigint) => {
+    for (let i = 0; i < cfg.recordBeats; i++) beats.push((r >> BigInt(i * dataBits)) & mask(dataBits));
+  };
+  const streams: { addr: number; beats: number; sets: number }[] = [];
+  const setsPerTile: { steps: number[]; chanBase: number }[][] = Array.from({ length: T }, () => []);
   for (let t = 0; t < T; t++) {
-    for (let b = 0; b <= cfg.weightDataBanks; b++) {
-      const words = wm[t][b];
-      writeFileSync(join(dir, `wm_t${t}_b${b}.hex`), words.length ? `${words.map((x) => x.toString(16)).join('\n')}\n` : '0\n');
+    const start = beats.length;
+    let count = 0;
+    for (let s = t; s < nSets; s += T) {
+      const sched = greedySchedule(cfg, Array.from({ length: K }, (_, k) => lowered(s * K + k)));
+      pushRecord(BigInt(sched.length) | (BigInt(s * K) << 16n));
+      let prev = -1;
+      sched.forEach((row, i) => {
+        let rec = 0n;
+        for (let k = 0; k < K; k++) for (let l = 0; l < N; l++) {
+          const slot = (field(row.sel[k][l], cfg.selectBits) << BigInt(cfg.weightBits)) | field(row.w[k][l], cfg.weightBits);
+          rec |= slot << BigInt((k * N + l) * cfg.slotBits);
+        }
+        const ctrl = (BigInt(i === sched.length - 1 ? 1 : 0) << BigInt(cfg.deltaBits)) | BigInt(row.step - prev);
+        prev = row.step;
+        rec |= ctrl << BigInt(K * N * cfg.slotBits);
+        if (rec >> BigInt(recBits)) throw new Error('internal: record wider than its beats');
+        pushRecord(rec);
+      });
+      setsPerTile[t].push({ steps: sched.map((r) => r.step), chanBase: s * K });
+      count++;
     }
+    streams.push({ addr: start * (dataBits / 8), beats: beats.length - start, sets: count });
   }
-  const amWords: string[][] = [];
-  for (let b = 0; b < H1; b++) {
-    const words: string[] = [];
-    amWords.push(words);
-    for (let w = 0; w < Wn; w++) {
-      for (let q = 0; q < Qw; q++) {
-        const t = q * H1 + b;
-        let word = 0n;
-        if (t < S) for (let l = 0; l < N; l++) word |= field(acts[w][t][l], cfg.activationBits) << BigInt(l * cfg.activationBits);
-        words.push(word.toString(16));
-      }
-    }
-    writeFileSync(join(dir, `am_b${b}.hex`), `${words.join('\n')}\n`);
+  writeFileSync(join(dir, 'ext.hex'), `${(beats.length ? beats : [0n]).map((b) => hexOf(b, dataBits)).join('\n')}\n`);
+  // ---- expected outputs: the reference's output stage, brick layout of half 1 --------------------
+  const ref = referenceConv(layer, cfg.accumulatorBits);
+  const outCg = Math.ceil(F / N);
+  const half = cfg.featureMapHalfWords;
+  const expected = new Map<number, bigint>();
+  for (let w = 0; w < Ho * Wo; w++) for (let g = 0; g < outCg; g++) {
+    let word = 0n;
+    for (let l = 0; l < N && g * N + l < F; l++) word |= field(Number(referenceStage(ref.out[(g * N + l) * Ho * Wo + w], cfg.output)), cfg.activationBits) << BigInt(l * cfg.activationBits);
+    expected.set(half + w * outCg + g, word);
   }
-  const hw = hostWidths(cfg);
-  const hostWrites: string[] = [];
-  if (hostWrite) {
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b <= cfg.weightDataBanks; b++) {
-        wm[t][b].forEach((word, a) => {
-          hostWrites.push(`    @(negedge clk_i); wm_we_i = 1; wm_tile_i = ${t}; wm_bank_i = ${b}; wm_addr_i = ${a}; wm_wdata_i = ${hw.wmWdataBits}'h${word.toString(16)};`);
-        });
-      }
-    }
-    hostWrites.push('    @(negedge clk_i); wm_we_i = 0;');
-    amWords.forEach((words, b) =>
-      words.forEach((word, a) => hostWrites.push(`    @(negedge clk_i); am_we_i = 1; am_bank_i = ${b}; am_addr_i = ${a}; am_wdata_i = ${cfg.activationBankWidth}'h${word};`)),
-    );
-    hostWrites.push('    @(negedge clk_i); am_we_i = 0;');
-  }
-  const csrWrites = [
-    [0x01, Wn],
-    [0x02, Qw],
-    ...localSets.map((n, t) => [0x10 + t, n]),
+  // ---- descriptor writes --------------------------------------------------------------------------
+  const r = (name: string, v: Record<string, number>) => ({ addr: layerRegAddr(0, name), value: packReg(regNamed(LAYER_REGS, name), v) });
+  const writes = [
+    { addr: regNamed(GLOBAL_REGS, 'LAYERS').offset, value: 1 },
+    r('CONTROL', { IN_HALF: 0, RELU: cfg.output.relu ? 1 : 0, SATURATE: cfg.output.saturate ? 1 : 0, SHIFT: cfg.output.shift }),
+    r('IN_BASE', { WORD: 0 }), r('IN_SIZE', { H, W }), r('IN_CGROUPS', { GROUPS: Gc }), r('KERNEL', { H: R, W: Q }), r('STRIDE', { H: sh, W: sw }),
+    r('DILATION', { H: 1, W: 1 }), r('PAD', { TOP: pad, LEFT: pad, BOTTOM: pad, RIGHT: pad }), r('OUT_BASE', { WORD: 0 }), r('OUT_SIZE', { H: Ho, W: Wo }),
+    r('OUT_CHANNELS', { COUNT: F }), r('OUT_CGROUPS', { GROUPS: outCg }), r('WIN_STRIDE', { LINES: Math.ceil((S + h) / H1) }),
+    ...streams.flatMap((st, t) => [
+      { addr: layerTileRegAddr(0, t, 'SETS'), value: packReg(regNamed(LAYER_TILE_REGS, 'SETS'), { COUNT: st.sets }) },
+      { addr: layerTileRegAddr(0, t, 'WIN_BASE'), value: 0 },
+      { addr: layerTileRegAddr(0, t, 'WIN_COUNT'), value: st.sets > 0 ? Ho * Wo : 0 },
+      { addr: layerTileRegAddr(0, t, 'WIN_START'), value: 0 },
+      { addr: layerTileRegAddr(0, t, 'WSTREAM_ADDR'), value: st.addr },
+      { addr: layerTileRegAddr(0, t, 'WSTREAM_BEATS'), value: st.beats },
+    ]),
   ];
-  const tb = `\`timescale 1ns/1ps
+  writeFileSync(join(dir, 'tb.v'), directedTestbench(cfg, dir, writes, [...expected.keys()], beats.length, opts));
+  return { expected, layer, setsPerTile };
+}
+
+function directedTestbench(cfg: ResolvedConfig, dir: string, writes: { addr: number; value: number }[], reads: number[], extBeats: number, opts: { writeWhileBusy?: boolean }): string {
+  const hw = hostWidths(cfg);
+  const T = cfg.tiles;
+  const D = cfg.axi.dataBits;
+  const size = cfg.axi.size;
+  const ports = Array.from({ length: T }, (_, t) => `
+    .m_axi${t}_arvalid_o(arvalid[${t}]), .m_axi${t}_arready_i(1'b1), .m_axi${t}_araddr_o(araddr[${t}*32 +: 32]), .m_axi${t}_arlen_o(arlen[${t}*8 +: 8]),
+    .m_axi${t}_arsize_o(), .m_axi${t}_arburst_o(), .m_axi${t}_arid_o(), .m_axi${t}_rvalid_i(rvalid[${t}]), .m_axi${t}_rready_o(rready[${t}]),
+    .m_axi${t}_rdata_i(rdata[${t}*${D} +: ${D}]), .m_axi${t}_rresp_i(2'b00), .m_axi${t}_rlast_i(rlast[${t}]), .m_axi${t}_rid_i(4'd0),`).join('');
+  return `\`timescale 1ns/1ps
 module tb;
-  reg clk_i = 0, rst_ni = 0, start_i = 0, csr_we_i = 0;
-  reg [7:0] csr_addr_i = 0;
-  reg [31:0] csr_wdata_i = 0;
-  wire [31:0] csr_rdata_o;
-  wire busy_o, done_o;
-  reg [${hw.tileSelBits - 1}:0] om_tile_i = 0;
-  reg [${cfg.outputAddrBits - 1}:0] om_addr_i = 0;
-  reg [${hw.peSelBits - 1}:0] om_pe_i = 0;
-  wire [${cfg.output.bits - 1}:0] om_rdata_o;
+  reg clk_i = 0, rst_ni = 0;
+  reg awvalid = 0, wvalid = 0, bready = 1, arvalid_l = 0, rready_l = 1;
+  reg [${hw.regAddrBits - 1}:0] awaddr = 0, araddr_l = 0;
+  reg [31:0] wdata = 0;
+  wire awready, wready, bvalid, arready_l, rvalid_l, busy_o, done_o;
+  wire [1:0] bresp, rresp_l;
+  wire [31:0] rdata_l;
+  reg fm_we_i = 0;
+  reg [${hw.fmAddrBits - 1}:0] fm_addr_i = 0, fm_raddr_i = 0;
+  reg [${hw.fmDataBits - 1}:0] fm_wdata_i = 0;
+  wire [${hw.fmDataBits - 1}:0] fm_rdata_o;
+  wire [${T - 1}:0] arvalid, rready;
+  wire [${T * 32 - 1}:0] araddr;
+  wire [${T * 8 - 1}:0] arlen;
+  reg [${T - 1}:0] rvalid = 0, rlast = 0;
+  reg [${T * D - 1}:0] rdata = 0;
+  reg [${D - 1}:0] ext [0:${Math.max(1, extBeats) - 1}];
   integer busy_seen = 0;
-  reg wm_we_i = 0, am_we_i = 0;
-  reg [${hw.tileSelBits - 1}:0] wm_tile_i = 0;
-  reg [${hw.wmBankSelBits - 1}:0] wm_bank_i = 0;
-  reg [${cfg.weightAddrBits - 1}:0] wm_addr_i = 0;
-  reg [${hw.wmWdataBits - 1}:0] wm_wdata_i = 0;
-  reg [${hw.amBankSelBits - 1}:0] am_bank_i = 0;
-  reg [${cfg.activationAddrBits - 1}:0] am_addr_i = 0;
-  reg [${cfg.activationBankWidth - 1}:0] am_wdata_i = 0;
-  st_top #(.WM_INIT("${hostWrite ? '' : join(dir, 'wm')}"), .AM_INIT("${hostWrite ? '' : join(dir, 'am')}")) dut (
-    .clk_i(clk_i), .rst_ni(rst_ni), .start_i(start_i), .busy_o(busy_o), .done_o(done_o),
-    .csr_we_i(csr_we_i), .csr_addr_i(csr_addr_i), .csr_wdata_i(csr_wdata_i), .csr_rdata_o(csr_rdata_o),
-    .wm_we_i(wm_we_i), .wm_tile_i(wm_tile_i), .wm_bank_i(wm_bank_i), .wm_addr_i(wm_addr_i), .wm_wdata_i(wm_wdata_i),
-    .am_we_i(am_we_i), .am_bank_i(am_bank_i), .am_addr_i(am_addr_i), .am_wdata_i(am_wdata_i),
-    .om_tile_i(om_tile_i), .om_addr_i(om_addr_i), .om_pe_i(om_pe_i), .om_rdata_o(om_rdata_o));
+  st_top #(.FM_INIT("${join(dir, 'fm')}")) dut (
+    .clk_i(clk_i), .rst_ni(rst_ni),
+    .s_axil_awvalid_i(awvalid), .s_axil_awready_o(awready), .s_axil_awaddr_i(awaddr), .s_axil_awprot_i(3'b000),
+    .s_axil_wvalid_i(wvalid), .s_axil_wready_o(wready), .s_axil_wdata_i(wdata), .s_axil_wstrb_i(4'hF),
+    .s_axil_bvalid_o(bvalid), .s_axil_bready_i(bready), .s_axil_bresp_o(bresp),
+    .s_axil_arvalid_i(arvalid_l), .s_axil_arready_o(arready_l), .s_axil_araddr_i(araddr_l), .s_axil_arprot_i(3'b000),
+    .s_axil_rvalid_o(rvalid_l), .s_axil_rready_i(rready_l), .s_axil_rdata_o(rdata_l), .s_axil_rresp_o(rresp_l),${ports}
+    .fm_we_i(fm_we_i), .fm_addr_i(fm_addr_i), .fm_wdata_i(fm_wdata_i), .fm_raddr_i(fm_raddr_i), .fm_rdata_o(fm_rdata_o),
+    .busy_o(busy_o), .done_o(done_o));
   always #5 clk_i = ~clk_i;
   always @(posedge clk_i) if (busy_o) busy_seen = busy_seen + 1;
-  task csr_write(input [7:0] a, input [31:0] d);
-    begin @(negedge clk_i); csr_we_i = 1; csr_addr_i = a; csr_wdata_i = d; @(negedge clk_i); csr_we_i = 0; end
+  // A simple memory per port: bursts in order, one beat a cycle, the first two cycles after the request.
+  genvar g;
+  generate for (g = 0; g < ${T}; g = g + 1) begin : mem
+    reg [31:0] qa [0:15];
+    reg [8:0] ql [0:15];
+    integer qn = 0, left = 0, beat = 0, wait_n = 0, k;
+    always @(posedge clk_i) begin
+      if (arvalid[g]) begin qa[qn] = araddr[g*32 +: 32] >> ${size}; ql[qn] = arlen[g*8 +: 8] + 1; qn = qn + 1; end
+      if (rvalid[g] && rready[g]) begin left = left - 1; beat = beat + 1; end
+      if (left == 0 && qn > 0 && wait_n == 0) wait_n = 2;
+      if (wait_n > 0) begin
+        wait_n = wait_n - 1;
+        if (wait_n == 0) begin beat = qa[0]; left = ql[0]; for (k = 0; k < 15; k = k + 1) begin qa[k] = qa[k+1]; ql[k] = ql[k+1]; end qn = qn - 1; end
+      end
+      rvalid[g] <= left > 0;
+      rlast[g] <= left == 1;
+      rdata[g*${D} +: ${D}] <= ext[beat];
+    end
+  end endgenerate
+  task reg_write(input [31:0] a, input [31:0] d);
+    begin
+      @(negedge clk_i); awvalid = 1; wvalid = 1; awaddr = a; wdata = d;
+      @(posedge clk_i); while (!(awready && wready)) @(posedge clk_i);
+      #1 awvalid = 0; wvalid = 0;
+      @(posedge clk_i); while (!bvalid) @(posedge clk_i);
+    end
   endtask
-  task out_read(input integer t, input integer a, input integer k);
-    begin @(negedge clk_i); om_tile_i = t; om_addr_i = a; om_pe_i = k; @(negedge clk_i); $display("OUT %0d", $signed(om_rdata_o)); end
+  task reg_read(input [31:0] a, output [31:0] d);
+    begin
+      @(negedge clk_i); arvalid_l = 1; araddr_l = a;
+      @(posedge clk_i); while (!arready_l) @(posedge clk_i);
+      #1 arvalid_l = 0;
+      @(posedge clk_i); while (!rvalid_l) @(posedge clk_i);
+      d = rdata_l;
+    end
   endtask
+  reg [31:0] v;
   initial begin
+    $readmemh("${join(dir, 'ext.hex')}", ext);
     #12 rst_ni = 1;
-${hostWrites.join('\n')}
-${csrWrites.map(([a, d]) => `    csr_write(${a}, ${d});`).join('\n')}
-    @(negedge clk_i); start_i = 1; @(negedge clk_i); start_i = 0;
-${opts.writeWhileBusy ? '    @(negedge clk_i); am_we_i = 1; @(negedge clk_i); am_we_i = 0;\n' : ''}    wait (done_o);
-    @(negedge clk_i); csr_addr_i = 8'h03; #1 $display("CYCLES %0d", csr_rdata_o);
-    csr_addr_i = 8'h00; #1 $display("STATUS %0d", csr_rdata_o);
+${writes.map((w) => `    reg_write(${w.addr}, ${w.value >>> 0});`).join('\n')}
+    reg_write(0, 1);
+${opts.writeWhileBusy ? '    @(negedge clk_i); fm_we_i = 1; @(negedge clk_i); fm_we_i = 0;\n' : ''}    wait (done_o);
+    reg_read(${regNamed(GLOBAL_REGS, 'CYCLES').offset}, v); $display("CYCLES %0d", v);
+    reg_read(${regNamed(GLOBAL_REGS, 'STATUS').offset}, v); $display("STATUS %0d", v);
+    reg_read(${regNamed(GLOBAL_REGS, 'ERROR').offset}, v); $display("ERROR %0d", v);
+    reg_read(${tileCounterAddr(0, 'ISSUE')}, v); $display("ISSUE0 %0d", v);
     $display("BUSY %0d", busy_seen);
-${reads.map((r) => `    out_read(${r.tile}, ${r.addr}, ${r.pe});`).join('\n')}
+${reads.map((a) => `    @(negedge clk_i); fm_raddr_i = ${a}; @(negedge clk_i); $display("OUT ${a} %h", fm_rdata_o);`).join('\n')}
     $finish;
   end
-  initial begin #5000000 $display("TIMEOUT"); $finish; end
+  initial begin #20000000 $display("TIMEOUT"); $finish; end
 endmodule
 `;
-  writeFileSync(join(dir, 'tb.v'), tb);
-  return { expectedCycles: Math.max(...issue) + cfg.pipelineLatency, expected, reads };
 }
 
 export interface SimOutput {
   cycles: number;
   busy: number;
   status: number;
-  outputs: bigint[];
+  error: number;
+  issue0: number;
+  outputs: Map<number, bigint>;
   /** Messages of the RTL's contract checks that fired (`st_assert: ...`). */
   asserts: string[];
   log: string;
@@ -256,12 +322,10 @@ export async function runIcarus(rtlDir: string, rtlFiles: string[], jobDir: stri
   const r = await execa('vvp', ['-n', vvp], { reject: false, all: true });
   const log = `${r.all ?? ''}`;
   const num = (key: string) => Number(/^(\w+) (-?\d+)$/m.exec(log.split('\n').find((l) => l.startsWith(`${key} `)) ?? '')?.[2] ?? NaN);
-  return {
-    cycles: num('CYCLES'),
-    busy: num('BUSY'),
-    status: num('STATUS'),
-    outputs: log.split('\n').filter((l) => l.startsWith('OUT ')).map((l) => BigInt(l.slice(4))),
-    asserts: log.split('\n').filter((l) => l.includes('st_assert: ')),
-    log,
-  };
+  const outputs = new Map<number, bigint>();
+  for (const l of log.split('\n')) {
+    const m = /^OUT (\d+) ([0-9a-fA-FxXzZ]+)$/.exec(l);
+    if (m) outputs.set(Number(m[1]), /^[0-9a-f]+$/i.test(m[2]) ? BigInt(`0x${m[2]}`) : -1n);
+  }
+  return { cycles: num('CYCLES'), busy: num('BUSY'), status: num('STATUS'), error: num('ERROR'), issue0: num('ISSUE0'), outputs, asserts: log.split('\n').filter((l) => l.includes('st_assert: ')), log };
 }

@@ -63,15 +63,15 @@ describe('sparsetile run', () => {
     const [a, b, big, help] = await Promise.all([
       runCli([...base, '--input-size', '6,5', '--out', join(d, 'a')]),
       runCli([...base, '--input-size', '6x5', '--seed', '1', '--out', join(d, 'b')]),
-      runCli(['run', '--config', 'tiny', '--random', '--shape', '5,6,3,3', '--sparsity', '0.7', '--input-size', '12,12', '--pad', '1', '--out', join(d, 'big')]),
+      runCli(['run', '--config', 'tiny', '--random', '--shape', '5,6,3,3', '--sparsity', '0.7', '--input-size', '20,20', '--pad', '1', '--out', join(d, 'big')]),
       runCli(['run', '--help']),
     ]);
     for (const r of [a, b, big]) expect(r.exitCode, String(r.all)).toBe(0);
-    // Section 5 (contract/capacity.ts): 144 windows x Qw 7 = 1008 words > activationBankDepth 256; reported, not enforced.
-    const rule = 'The job needs 144 windows x 7 words = 1008 words per activation bank, but configuration "tiny" has activationBankDepth 256 (rule: Wn * Qw <= activationBankDepth).';
+    // Section 5 (contract/capacity.ts): a 20x20 input of 2 channel groups = 800 words > a 512-word feature-map half; reported, not enforced.
+    const rule = 'The layer\'s input needs 800 feature-map words, but a half of configuration "tiny" holds 512 (rule: input region <= featureMapBanks * featureMapBankDepth / 2).';
     expect(String(big.stdout)).toContain(`note: the RTL cannot run this layer on "tiny" (section 5, see capacity in stats.json): ${rule}`);
-    expect(JSON.parse(readFileSync(join(d, 'big', 'stats.json'), 'utf8')).capacity).toMatchObject({ fits: false, problem: expect.stringMatching(/^The job needs 144 windows/), windowStride: 7, activationWordsPerBank: 1008, outputWordsPerTile: 288 });
-    expect(JSON.parse(readFileSync(join(d, 'a', 'stats.json'), 'utf8')).capacity).toMatchObject({ fits: true, problem: null, windowStride: 4, activationWordsPerBank: 48, outputWordsPerTile: 12 });
+    expect(JSON.parse(readFileSync(join(d, 'big', 'stats.json'), 'utf8')).capacity).toMatchObject({ fits: false, problem: expect.stringMatching(/^The layer's input needs 800 feature-map words/), windowStride: 7, inputWords: 800, outputWords: 800 });
+    expect(JSON.parse(readFileSync(join(d, 'a', 'stats.json'), 'utf8')).capacity).toMatchObject({ fits: true, problem: null, windowStride: 4, inputWords: 30, outputWords: 12 });
     const ref = referenceConv(randomLayer([3, 4, 3, 3], 0.5, 1, cfg, { inputSize: [6, 5] }), cfg.accumulatorBits);
     const acc = parseNpy(readFileSync(join(d, 'a', 'outputs.npy')));
     expect(acc.shape).toEqual([3, 4, 3]);

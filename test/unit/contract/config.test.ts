@@ -92,11 +92,16 @@ describe('validation errors (exact text)', () => {
       'x.json: field "accumulatorBits" must be at least weightBits + activationBits + ceil(log2(lanes)) = 18, so that one row\'s adder-tree sum fits, got 12. Raise it to 18 or more.',
     );
   });
+  it('AXI data width', () => {
+    const c = tiny();
+    (c.axi as { dataBits: number }).dataBits = 48;
+    expect(errorOf(c)).toMatch(/^x\.json: field "axi\.dataBits" must be 32, 64, 128, 256, 512 or 1024 \(the AXI4 read data width in bits\), got 48\./);
+  });
   it('non-power-of-two bank depth', () => {
     const c = tiny();
     c.memory.activationBankDepth = 100;
     expect(errorOf(c)).toBe(
-      'x.json: field "memory.activationBankDepth" must be a power of two, so that bank addresses are plain bit fields (words per activation bank), got 100.',
+      'x.json: field "memory.activationBankDepth" must be a power of two, so that bank addresses are plain bit fields (lines per activation-buffer (staging ring) bank), got 100.',
     );
   });
 });
@@ -132,10 +137,10 @@ const configArb = fc
       accumulatorBits: Math.min(48, treeBits + r.extraAcc),
       pattern: r.pattern,
       adderTreeStages: Math.min(r.stages, Math.max(1, Math.ceil(Math.log2(r.lanes)))),
-      memory: { weightBanking: r.banking, weightDepth: 1 << r.depthLog, activationBankDepth: 2 << r.depthLog, outputDepth: 1 << r.depthLog, featureMapBanks: 4, featureMapBankDepth: 256, outputFifoDepth: 2 },
+      memory: { weightBanking: r.banking, weightDepth: 1 << r.depthLog, activationBankDepth: 2 << r.depthLog, featureMapBanks: 4, featureMapBankDepth: 256, outputFifoDepth: 2 },
       axi: { dataBits: 32, maxBurst: 8, maxOutstanding: 2 },
       maxLayers: 4,
-      output: { relu: true, shift: 2, bits: Math.min(8, Math.min(48, treeBits + r.extraAcc)), saturate: true },
+      output: { relu: true, shift: 2, bits: r.activationBits, saturate: true },
     };
   });
 
@@ -177,7 +182,13 @@ describe(`resolveConfig properties ${seedTag}`, () => {
         expect(c.weightRowBits).toBe(c.filtersPerTile * c.lanes * c.slotBits + c.deltaBits + 1);
         expect(2 ** c.weightAddrBits).toBe(c.weightDepth);
         expect(2 ** c.activationAddrBits).toBe(c.activationBankDepth);
-        expect(2 ** c.outputAddrBits).toBe(c.outputDepth);
+        expect(c.featureMapWords).toBe(c.featureMapBanks * c.featureMapBankDepth);
+        expect(2 ** c.featureMapAddrBits).toBe(c.featureMapWords);
+        expect(c.featureMapHalfWords * 2).toBe(c.featureMapWords);
+        expect(c.recordBeats * c.axi.dataBits).toBeGreaterThanOrEqual(Math.max(32, c.weightRowBits));
+        expect((c.recordBeats - 1) * c.axi.dataBits).toBeLessThan(Math.max(32, c.weightRowBits));
+        expect(c.recordBytes).toBe(c.recordBeats * c.axi.beatBytes);
+        expect(2 ** c.axi.size).toBe(c.axi.beatBytes);
         expect(c.accumulatorBits).toBeGreaterThanOrEqual(c.treeBits);
         expect(c.multipliers).toBe(c.tiles * c.filtersPerTile * c.lanes);
         expect(resolveConfig(input).hash).toBe(c.hash);

@@ -1,18 +1,18 @@
 /** The regression matrix: every case fits its configuration and packs; sharding is a partition. */
 import { describe, expect, it } from 'vitest';
 import { layoutFromConfig } from '../../../contract/layout.ts';
-import { packJob } from '../../../model/memory-images.ts';
-import { lowerLayer } from '../../../model/lower.ts';
-import { checkLegality, scheduleJob } from '../../../model/schedule.ts';
-import { caseConfig, shardCases, suiteCases } from '../../../cosim/suites.ts';
+import { buildProgram } from '../../../model/program.ts';
+import { caseConfig, shardCases, suiteCases, workloadLayers } from '../../../cosim/suites.ts';
+import { extDepth } from '../../../cosim/tb.ts';
 
 describe('regression suites', () => {
-  it('quick has tiny and mini in both simulators, and a host-write case', () => {
+  it('quick has tiny and mini in both simulators, a host-write case, chains, memory settings and the split-windows plan', () => {
     const ids = suiteCases('quick', 1).map((c) => c.id);
     expect(ids).toContain('tiny/rand-s50/verilator');
     expect(ids).toContain('tiny/rand-s50/icarus');
     expect(ids).toContain('mini/acc-wrap/icarus');
     expect(ids).toContain('tiny/host-write/verilator');
+    for (const w of ['chain', 'mem-slow', 'split-windows', 'ring-full', 'strided-skew', 'conv1d', 'depthwise']) expect(ids).toContain(`mini/${w}/icarus`);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
@@ -29,7 +29,7 @@ describe('regression suites', () => {
     expect(shardCases(suiteCases('full', 7), 2, 3).map((c) => c.id)).toEqual(parts[1].map((c) => c.id));
   });
 
-  it('every full-suite workload fits its configuration and packs', async () => {
+  it('every full-suite workload fits its configuration, packs and fits the testbench memory', async () => {
     const seen = new Set<string>();
     for (const c of suiteCases('full', 1)) {
       const key = `${c.configRef}/${c.workload.name}`;
@@ -37,11 +37,9 @@ describe('regression suites', () => {
       seen.add(key);
       const cfg = caseConfig(c);
       const L = layoutFromConfig(cfg);
-      for (const job of lowerLayer(c.workload.make(cfg, c.seed), cfg.lanes)) {
-        const sched = await scheduleJob(job, cfg, c.workload.scheduler);
-        checkLegality(job, sched, cfg);
-        expect(() => packJob(L, job, sched, cfg.name), key).not.toThrow();
-      }
+      const w = c.workload;
+      const p = await buildProgram(cfg, L, workloadLayers(w, cfg, c.seed), { scheduler: w.scheduler, plan: w.plan, requant: w.requant });
+      expect(p.extBeats.length, key).toBeLessThanOrEqual(extDepth(cfg));
     }
   });
 });

@@ -13,8 +13,10 @@ import { layoutFromConfig } from '../../../contract/layout.ts';
 import { randomLayer } from '../../../workloads/synthetic.ts';
 import type { LayerSpec } from '../../../model/types.ts';
 import { prepareCase } from '../../../cosim/prepare.ts';
+import { DEFAULT_MEMORY } from '../../../contract/bus.ts';
+import { idealCycles } from '../../../model/timing.ts';
 import {
-  chooseDemoLayer, cropActivations, DEMO_MODEL, demoImport, type DemoImport, demoModelPath, importCacheKey, DEMO_TIERS, fitLayer, workloadCandidates,
+  chainRequant, chooseDemoChain, chooseDemoLayer, cropActivations, DEMO_MODEL, demoImport, type DemoImport, demoModelPath, importCacheKey, DEMO_TIERS, fitLayer, workloadCandidates,
 } from '../../../workloads/demo-layer.ts';
 import { readWorkloadLayer } from '../../../workloads/workload.ts';
 
@@ -24,17 +26,19 @@ const conv = (over: Partial<LayerSpec>): LayerSpec => ({
 });
 
 describe('fitLayer: section 5 on paper, dense rows as the bound', () => {
-  it('keeps a layer that fits and crops one with too many windows to the largest square that fits', () => {
-    const small = fitLayer(conv({ inH: 8, inW: 8 }), paper);
-    expect(small).toMatchObject({ S: 54, Qw: 19, sets: 2, tilesUsed: 2, localSets: 1, cropped: false, windows: 64, problem: null });
-    const big = fitLayer(conv({}), paper); // 256 windows x 19 words = 4864 > 4096
-    expect(big).toMatchObject({ cropped: true, input: [14, 14], windows: 196, activationWords: 3724, problem: null });
-    expect(fitLayer(conv({ inH: 15, inW: 15 }), paper).windows * 19).toBeLessThanOrEqual(paper.activationBankDepth);
+  it('keeps a full-size layer that fits the feature-map halves, and crops one that does not to the largest square that fits', () => {
+    const full = fitLayer(conv({}), paper);
+    // 16x16 pixels x 6 channel groups = 1536 words in, 16x16 x 2 groups out; a set of 54 dense rows and its header
+    expect(full).toMatchObject({ S: 54, Qw: 19, sets: 2, tilesUsed: 2, cropped: false, input: [16, 16], windows: 256, setRecords: 55, inputWords: 1536, outputWords: 512, problem: null });
+    // 64x64 x 6 groups = 24576 words > a 16384-word half: the largest square crop that fits is 52x52 (16224 words)
+    const big = fitLayer(conv({ inH: 64, inW: 64 }), paper);
+    expect(big).toMatchObject({ cropped: true, input: [52, 52], inputWords: 52 * 52 * 6, problem: null });
+    expect(fitLayer(conv({ inH: 53, inW: 53 }), paper).cropped).toBe(true);
   });
 
   it('names the rule a layer breaks when no crop helps', () => {
-    // 1280 filters = 80 sets = 20 local sets x 54 rows = 1080 > weightDepth 1024
-    expect(fitLayer(conv({ filters: 1280 }), paper).problem).toMatch(/20 local sets x 54 dense rows = 1080 weight rows > weightDepth 1024/);
+    // 3x3 x 240 channels = 15 groups: S = 135 dense rows + a header > 128 records
+    expect(fitLayer(conv({ channels: 240 }), paper).problem).toMatch(/a set of 135 dense rows and its header = 136 weight-ring records > weightDepth 128/);
     const fc = fitLayer({ ...conv({}), kind: 'fc', kernelH: 1, kernelW: 1, inH: 1, inW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0 }, paper);
     expect(fc).toMatchObject({ windows: 1, cropped: false, problem: null, tilesUsed: 2 });
   });
@@ -74,7 +78,7 @@ describe('chooseDemoLayer on synthetic candidates', () => {
     expect(chooseDemoLayer([...cands, { ...c32, hasActs: false }], paper).spec.name).toBe('c');
     // only the single-tile layer left: the last tier takes it
     expect(chooseDemoLayer([cands[0]!], paper).tier).toBe(DEMO_TIERS.length - 1);
-    expect(() => chooseDemoLayer([{ index: 0, spec: conv({ filters: 1280 }), hasActs: true }], paper)).toThrow(/none of the 1 layers fits configuration "paper"/);
+    expect(() => chooseDemoLayer([{ index: 0, spec: conv({ channels: 240 }), hasActs: true }], paper)).toThrow(/none of the 1 layers fits configuration "paper"/);
   });
 });
 
@@ -107,20 +111,29 @@ describe('the demo layer of the shipped PaddleOCR detector', () => {
     }
   });
 
-  it('chooses p2o.Conv.58, cropped to 14x14, and it fits paper through the golden model with best', async () => {
+  it('chooses p2o.Conv.58 at its full 16x16 input, and it fits paper through the golden model with best', async () => {
     const choice = chooseDemoLayer(workloadCandidates(imp.dir, imp.manifest), paper);
     expect(choice.spec).toMatchObject({ name: 'p2o.Conv.58', filters: 24, channels: 96, kernelH: 3, kernelW: 3, inH: 16, inW: 16, groups: 1 });
     expect(choice.tier).toBe(1); // no ungrouped 3x3 conv with >= 32 filters in this model
-    expect(choice.fit).toMatchObject({ cropped: true, input: [14, 14], windows: 196, sets: 2, tilesUsed: 2 });
-    const layer = cropActivations(readWorkloadLayer(imp.dir, imp.manifest.layers[choice.index]!, true), [14, 14]);
+    expect(choice.fit).toMatchObject({ cropped: false, input: [16, 16], windows: 256, sets: 2, tilesUsed: 2 });
+    const layer = readWorkloadLayer(imp.dir, imp.manifest.layers[choice.index]!, true);
     const nz = layer.weights.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0);
     expect(nz / layer.weights.length).toBeCloseTo(DEMO_MODEL.prune, 3);
     const dir = mkdtempSync(join(tmpdir(), 'st-demo-prep-'));
-    const prep = await prepareCase({ cfg: paper, layout: layoutFromConfig(paper), layer, scheduler: 'best', dir });
-    expect(prep.outputsTotal).toBe(24 * 196);
-    expect(prep.jobs[0]!.images.csr.tileSets).toEqual([1, 1, 0, 0]);
-    expect(Math.max(...prep.jobs[0]!.images.rowsHw)).toBeLessThan(54);
-    expect(prep.denseCycles / prep.expectedCycles).toBeGreaterThan(1.5);
+    const prep = await prepareCase({ cfg: paper, layout: layoutFromConfig(paper), layers: [layer], scheduler: 'best', memory: DEFAULT_MEMORY, hostWrite: false, dir });
+    // 24 filters = 2 channel groups of 16 lanes per output pixel
+    expect(prep.outputsTotal).toBe(2 * 256);
+    expect(prep.program.descs[0]!.tiles.map((t) => t.sets)).toEqual([1, 1, 0, 0]);
+    expect(Math.max(...prep.program.timing[0]!.tiles.flatMap((t) => t.sets.map((x) => x.steps.length)))).toBeLessThan(54);
+    expect(idealCycles(paper, prep.program.timing)).toBeLessThanOrEqual(prep.expectedCycles);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds a chain of consecutive ungrouped layers, each reading the previous output', () => {
+    const chain = chooseDemoChain(workloadCandidates(imp.dir, imp.manifest), paper, 5)!;
+    expect(chain.map((c) => c.spec.name)).toEqual(['p2o.Conv.4', 'p2o.Conv.6', 'p2o.Conv.33', 'p2o.Conv.46', 'p2o.Conv.58']);
+    for (let i = 1; i < chain.length; i++) expect(chain[i].spec.channels).toBe(chain[i - 1].spec.filters);
+    const requant = chainRequant(chain.map((c) => imp.manifest.layers[c.index]!));
+    expect(requant.every((r) => Number.isInteger(r.shift) && r.shift >= 0 && r.saturate)).toBe(true);
   });
 });
