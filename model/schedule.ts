@@ -11,8 +11,8 @@ import { dense } from './schedulers/dense.ts';
 import { greedy } from './schedulers/greedy.ts';
 import { heuristic } from './schedulers/heuristic.ts';
 import { optimal } from './schedulers/optimal.ts';
-import { shuffleFilters } from './shuffle.ts';
-import type { FilterShuffler, ScheduledRow, Scheduler, SchedulerName, SetSchedule, SetWeights } from './types.ts';
+import { shuffleJob } from './shuffle.ts';
+import type { ScheduledRow, Scheduler, SchedulerName, SetSchedule, SetWeights, ShuffledSet } from './types.ts';
 
 export const SCHEDULERS: readonly SchedulerName[] = ['dense', 'greedy', 'heuristic', 'best', 'optimal'];
 
@@ -67,17 +67,11 @@ export async function scheduleJob(
 ): Promise<JobSchedule> {
   const scheduler = await getScheduler(name);
   const K = cfg.filtersPerTile;
-  const Fj = job.filterIds.length;
-  let assignment: number[][];
-  if (opts.shuffle) {
-    const shuffler: FilterShuffler = shuffleFilters;
-    assignment = await shuffler(job, cfg, { seed: opts.seed ?? 0, scheduler: name });
-  } else {
-    assignment = defaultSets(Fj, K);
-  }
+  // shuffled sets carry the heuristic rows they were scored with: no set is scheduled twice
+  const assignment: ShuffledSet[] = opts.shuffle ? shuffleJob(job, cfg) : defaultSets(job.filterIds.length, K).map((filters) => ({ filters }));
   const sets: SetSchedule[] = [];
-  for (const filters of assignment) {
-    const rows: ScheduledRow[] = await scheduler(setWeights(job, filters), cfg.offsets, cfg.lookahead);
+  for (const { filters, heuristicRows } of assignment) {
+    const rows: ScheduledRow[] = await scheduler(setWeights(job, filters), cfg.offsets, cfg.lookahead, { heuristicRows });
     sets.push({ filters, rows });
   }
   return { scheduler: name, K, N: job.N, S: job.S, offsets: cfg.offsets, sets };

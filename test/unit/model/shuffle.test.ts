@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shuffleFilters } from '../../../model/shuffle.ts';
+import { assignFilters, shuffleJob } from '../../../model/shuffle.ts';
 import { loadConfig } from '../../../contract/config.ts';
 import { fcParams, seedTag } from '../../support/seed.ts';
 import { randomSet } from './schedulers/support.ts';
@@ -23,7 +23,7 @@ describe(`filter shuffling ${seedTag}`, () => {
         fc.integer(),
         (F, K, S, N, refine, tiles, seed) => {
           const w = randomSet(F, S, N, 0.6, seed).weights;
-          const sets = shuffleFilters(w, F, S, N, K, { refine, tiles, seed });
+          const sets = assignFilters(w, F, S, N, K, { refine, tiles, seed });
           expect(sets.length).toBe(Math.ceil(F / K));
           for (const s of sets) expect(s.length).toBeLessThanOrEqual(K);
           isPartition(sets, F);
@@ -39,7 +39,7 @@ describe(`filter shuffling ${seedTag}`, () => {
     const N = 4;
     const w = new Int32Array(F * S * N);
     for (let f = 0; f < F; f++) for (let i = 0; i < f; i++) w[f * S * N + i] = 1; // filter f has f non-zeros
-    expect(shuffleFilters(w, F, S, N, 4)).toEqual([[11, 10, 9, 8], [7, 6, 5, 4], [3, 2, 1, 0]]);
+    expect(assignFilters(w, F, S, N, 4)).toEqual([[11, 10, 9, 8], [7, 6, 5, 4], [3, 2, 1, 0]]);
   });
 
   it('as model/schedule.ts calls it: every set has exactly K entries, -1 padded', async () => {
@@ -48,7 +48,7 @@ describe(`filter shuffling ${seedTag}`, () => {
     const S = 9;
     const N = cfg.lanes;
     const job = { filterIds: Array.from({ length: F }, (_, f) => f), S, N, weights: randomSet(F, S, N, 0.7, 3).weights };
-    const sets = await shuffleFilters(job, cfg, { seed: 1, scheduler: 'heuristic' });
+    const sets = shuffleJob(job, cfg).map((s) => s.filters);
     expect(sets.length).toBe(Math.ceil(F / cfg.filtersPerTile));
     for (const s of sets) expect(s.length).toBe(cfg.filtersPerTile);
     isPartition(sets, F);
