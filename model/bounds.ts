@@ -40,11 +40,13 @@ export function stepCounts(set: SetWeights): { cnt: Int32Array; last: number } {
 
 /**
  * The counting lower bound and a processed-step set that attains it (module comment). For each right
- * end b the largest deficit over all constraints ending at b is found from prefix counts: with
+ * end b the largest deficit over all constraints ending at b comes from prefix counts: with
  * X = P_k[b+1] = N*qx + rx and P_k[u] = N*qz + rz, ceil((X - P_k[u]) / N) = qx - qz + [rz < rx], so
- * the interval rule's deficit is qx + (Y[a(u)] - qz) + [rz < rx] - Y[b+1]. Per filter and residue rz
- * the largest Y[a(u)] - qz over u <= b is kept, so a right end costs O(K*N), not O(K*S); placing a
- * point at step p raises Y[a(u)] for the u > p + h already seen.
+ * the interval rule's deficit is qx + val(u) + [rz < rx] - Y[b+1] with val(u) = Y[a(u)] - qz,
+ * a(u) = max(0, u-h). Its maximum over u <= b is M + [r* < rx], where M is the largest val of the
+ * filter and r* the smallest residue rz among the u that reach it; values only ever grow (placing a
+ * point at step p raises Y[a(u)] for the u > p + h already seen), so M and r* are kept as they go
+ * and a right end costs O(K).
  */
 export function countBound(set: SetWeights, h: number): { bound: number; steps: Uint8Array } {
   const { K, S, N } = set;
@@ -53,12 +55,17 @@ export function countBound(set: SetWeights, h: number): { bound: number; steps: 
   if (last < 0) return { bound: 0, steps: y };
   const P = new Int32Array(K); // P_k[b]: filter k's weights in steps < b
   const Y = new Int32Array(S + 1); // Y[x]: points in steps < x, valid for x <= b + 1
-  const val = new Int32Array(K * S); // Y[a(u)] - floor(P_k[u] / N), for u <= b
+  const val = new Int32Array(K * S); // val(u) of filter k, for u <= b
   const res = new Int32Array(K * S); // P_k[u] mod N
-  const best = new Float64Array(K * N).fill(-Infinity); // max of val over the u of residue r
+  const M = new Int32Array(K).fill(-(2 ** 30)); // the largest val(u) of filter k
+  const rStar = new Int32Array(K); // the smallest residue among the u with val(u) = M
   const offer = (k: number, u: number) => {
-    const i = k * N + res[k * S + u];
-    if (val[k * S + u] > best[i]) best[i] = val[k * S + u];
+    const v = val[k * S + u];
+    const r = res[k * S + u];
+    if (v > M[k]) {
+      M[k] = v;
+      rStar[k] = r;
+    } else if (v === M[k] && r < rStar[k]) rStar[k] = r;
   };
   let bound = 0;
   for (let b = 0; b <= last; b++) {
@@ -66,22 +73,15 @@ export function countBound(set: SetWeights, h: number): { bound: number; steps: 
     const a = Math.max(0, b - h);
     let d = 0;
     for (let k = 0; k < K; k++) {
-      // constraints starting at u = b
+      // the constraints of filter k starting at u = b
       const pu = P[k];
       val[k * S + b] = Y[a] - Math.floor(pu / N);
       res[k * S + b] = pu % N;
       offer(k, b);
-      // every constraint of filter k ending at b
+      // its largest deficit over the constraints ending at b
       const X = pu + cnt[k * S + b];
       P[k] = X;
-      const qx = Math.floor(X / N);
-      const rx = X % N;
-      let m = -Infinity;
-      for (let r = 0; r < N; r++) {
-        const v = best[k * N + r] + (r < rx ? 1 : 0);
-        if (v > m) m = v;
-      }
-      const def = qx + m - Y[b + 1];
+      const def = Math.floor(X / N) + M[k] + (rStar[k] < X % N ? 1 : 0) - Y[b + 1];
       if (def > d) d = def;
     }
     // the gap rule's windows
