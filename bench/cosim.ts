@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { lowerLayer } from '../model/lower.ts';
 import { scheduleJob } from '../model/schedule.ts';

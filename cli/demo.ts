@@ -7,8 +7,9 @@
  */
 import { Command, Option } from 'commander';
 import { cpSync, rmSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
-import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { basename, join, relative } from 'node:path';
+import { loadConfig } from '../tools/configs.ts';
+import { type ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { geometryText, padText } from '../model/layer-spec.ts';
@@ -22,7 +23,7 @@ import {
 import { readWorkloadLayer } from '../workloads/workload.ts';
 import { parseSims } from './cosim.ts';
 import { addSchedulerOption, parseScheduler } from './layer-options.ts';
-import { writeFileAtomic } from '../tools/files.ts';
+import { ensureOutputDir, writeFileAtomic } from '../tools/files.ts';
 
 
 const rel = (p: string) => relative(process.cwd(), p) || '.';
@@ -127,7 +128,7 @@ export function registerDemo(program: Command): void {
       const t0 = performance.now();
       const say = (s: string) => process.stdout.write(`${s}\n`);
       const cfg = loadConfig(o.config);
-      const out = resolve(o.out);
+      const out = ensureOutputDir(o.out);
       const sims = parseSims(o.sim);
       const scheduler = parseScheduler(o.scheduler);
       say(`== 1. generate RTL for "${cfg.name}": ${cfg.tiles} tiles x ${cfg.filtersPerTile} PEs x ${cfg.lanes} lanes, ${cfg.muxInputs}-input muxes, lookahead ${cfg.lookahead}`);

@@ -15,7 +15,6 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SparsetileError } from '../../contract/errors.ts';
 import { encodeNpy, readNpy } from '../../tools/npy.ts';
-import type { LayerSpec } from '../../model/types.ts';
 import { WORKLOAD_FORMAT, WORKLOAD_VERSION } from '../workload.ts';
 import { readOnnx, type OnnxGraphIR, type Tensor } from './onnx.ts';
 import { convFloat, runGraph, type LayerNode } from './interp.ts';

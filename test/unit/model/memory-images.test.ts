@@ -1,6 +1,7 @@
 /** The memory-image packer against words computed by hand from docs/architecture.md section 5. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig, resolveConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
+import { resolveConfig } from '../../../contract/config.ts';
 import { capacity, tileSetCounts, windowStride } from '../../../contract/capacity.ts';
 import { fromField, hexFile } from '../../../contract/bits.ts';
 import { layoutFromConfig, layoutFromParams } from '../../../contract/layout.ts';
