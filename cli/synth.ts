@@ -4,13 +4,14 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { loadConfig, resolveConfig, type ResolvedConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
+import { resolveConfig, type ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { writeBundle, sortedJson } from '../generators/bundle.ts';
 import { alignedBaseline, sourceKey, synthesizeArea, type AreaReport } from '../generators/synth/area.ts';
 import { synthesizeIce40, type Ice40Report } from '../generators/synth/ice40.ts';
 import { toolVersions } from '../tools/versions.ts';
-import { writeFileAtomic } from '../tools/files.ts';
+import { claimOutputDir, writeFileAtomic } from '../tools/files.ts';
 
 /** The design document's logic-area overhead of the front end (TCT T8<2,5> over DaDianNao++). */
 export const PAPER_OVERHEAD_PERCENT = 8.2;
@@ -46,6 +47,7 @@ export function registerSynth(program: Command): void {
       }
       const cfg = loadConfig(opts.config);
       const out = opts.out ?? `rtl-out/${cfg.name}`;
+      claimOutputDir(out);
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`== SYNTH ${cfg.name}: generate into ${out} ==`);
       const rtl = (await writeBundle(cfg, out)).filter((f) => f.path.endsWith('.v'));

@@ -6,15 +6,10 @@
  * docs/architecture.md describes what each field means for the hardware.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { clog2, mod } from './bits.ts';
 import { SparsetileError } from './errors.ts';
 import { explainSchemaError } from './schema-errors.ts';
-
-export const CONFIG_DIR = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', 'configs');
 
 /** Limits the generated RTL and the golden model's exact integer arithmetic are built for. */
 export const LIMITS = {
@@ -310,30 +305,4 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value as object)) deepFreeze(v);
   }
   return value;
-}
-
-/** Names of the configurations shipped in configs/. */
-export function namedConfigs(): string[] {
-  return readdirSync(CONFIG_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => basename(f, '.json'))
-    .sort();
-}
-
-/** Loads a named configuration (configs/<name>.json) or a JSON file path, and resolves it. */
-export function loadConfig(nameOrFile: string): ResolvedConfig {
-  const named = join(CONFIG_DIR, `${nameOrFile}.json`);
-  const file = /[\\/]|\.json$/.test(nameOrFile) ? nameOrFile : named;
-  if (!existsSync(file)) {
-    throw new SparsetileError(
-      `Configuration "${nameOrFile}" is neither a named configuration nor an existing file. Named configurations are: ${namedConfigs().join(', ')}; or pass a path to a .json file.`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new SparsetileError(`${file}: is not valid JSON (${(e as Error).message}). Fix the syntax and try again.`);
-  }
-  return resolveConfig(raw, file === named ? `configs/${nameOrFile}.json` : file);
 }

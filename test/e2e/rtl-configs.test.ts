@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, namedConfigs } from '../../contract/config.ts';
+import { loadConfig, namedConfigs } from '../../tools/configs.ts';
 import { generateRtl } from '../../generators/rtl.ts';
 import { synthesizeArea } from '../../generators/synth/area.ts';
 import { runCli } from '../support/cli.ts';

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../contract/config.ts';
+import { loadConfig } from '../../tools/configs.ts';
 import { generateRtl, type GeneratedFile } from '../../generators/rtl.ts';
 import { synthesizeArea } from '../../generators/synth/area.ts';
 import { icarusCompile, lint, runIcarus, writeDirectedJob } from '../support/rtl-support.ts';

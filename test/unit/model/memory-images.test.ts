@@ -1,6 +1,7 @@
 /** The memory-image packer against words computed by hand from docs/architecture.md section 5. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig, resolveConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
+import { resolveConfig } from '../../../contract/config.ts';
 import { capacity, tileSetCounts, windowStride } from '../../../contract/capacity.ts';
 import { fromField, hexFile } from '../../../contract/bits.ts';
 import { layoutFromConfig, layoutFromParams } from '../../../contract/layout.ts';
@@ -23,7 +24,7 @@ function row(step: number, slots: [pe: number, lane: number, weight: number, sel
   return { step, weights, selects };
 }
 
-describe('spec/encoding', () => {
+describe('memory images (model/memory-images.ts, contract/words.ts, contract/capacity.ts)', () => {
   it('tiny derived widths are the ones the hand-computed words below assume', () => {
     expect([L.selectBits, L.slotBits, L.deltaBits, L.controlBits, L.weightDataBanks, L.activationBanks]).toEqual([3, 11, 2, 3, 2, 3]);
     expect(cfg.offsets).toEqual([[0, 0], [1, -1], [1, 0], [1, 1], [2, 0], [2, 2]]);
