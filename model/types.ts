@@ -88,12 +88,12 @@ export interface ShuffledSet extends SetHint {
 }
 
 /**
- * What model/shuffle.ts exports as `shuffleJob`: assigns a job's filters to sets and PEs. Returns
- * one entry per set, whose `filters` has exactly K entries in PE order, holding job-local filter
- * indices (-1 for an unused PE); every filter appears exactly once. `job` is a model/lower.ts
- * LoweredJob (weights [Fj][S][N]).
+ * What model/shuffle.ts exports as `shuffleJob`: candidate assignments of a job's filters to sets
+ * and PEs, the most promising first. In each, every set's `filters` has exactly K entries in PE
+ * order, holding job-local filter indices (-1 for an unused PE), and every filter appears exactly
+ * once; set s runs on tile s mod T. `job` is a model/lower.ts LoweredJob (weights [Fj][S][N]).
  */
 export type FilterShuffler = (
   job: { readonly filterIds: readonly number[]; readonly S: number; readonly N: number; readonly weights: Int32Array },
   cfg: import('../contract/config.ts').ResolvedConfig,
-) => ShuffledSet[];
+) => ShuffledSet[][];

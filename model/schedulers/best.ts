@@ -34,6 +34,7 @@
  * result, only the time. See docs/schedulers.md for the measured figures.
  */
 import { mod } from '../../contract/bits.ts';
+import { tileRows } from '../../contract/capacity.ts';
 import { countBound, intervalNeeds } from '../bounds.ts';
 import { mulberry32 } from '../random.ts';
 import type { ScheduledRow, Scheduler, SetWeights } from '../types.ts';
@@ -596,3 +597,36 @@ export function scheduleBest(set: SetWeights, offsets: Offsets, lookahead: numbe
 
 /** The `Scheduler`-typed entry point that model/schedule.ts loads by name. */
 export const best: Scheduler = (set, offsets, lookahead, hint) => scheduleBest(set, offsets, lookahead, { start: hint?.heuristicRows });
+
+/**
+ * The layer objective (docs/schedulers.md): a job takes as long as its busiest tile (set s on tile
+ * s mod T, docs/architecture.md section 8), so rows removed on any other tile gain nothing. After
+ * every set has had `best` at the default effort, the sets of the busiest tiles get more: while
+ * every tile at the maximum load has a set above its counting bound with effort left, the one with
+ * the most rows above its bound on each such tile is searched again at the next effort (2, then 3),
+ * from its current rows. Stops when some busiest tile has nothing left to try: its load, hence the
+ * job's cycles, can no longer drop. `rows[i]` is replaced in place; never more rows than before.
+ */
+export function focusCriticalTiles(sets: readonly SetWeights[], rows: ScheduledRow[][], tiles: number, offsets: Offsets, lookahead: number): void {
+  const effort = sets.map(() => 1);
+  const bound = sets.map((s) => countBound(s, lookahead).bound);
+  for (;;) {
+    const load = tileRows(rows.map((r) => r.length), tiles);
+    const max = Math.max(...load);
+    const picks: number[] = [];
+    for (let t = 0; t < tiles; t++) {
+      if (load[t] !== max) continue;
+      let pick = -1;
+      for (let i = t; i < sets.length; i += tiles) {
+        if (effort[i] >= 3 || rows[i].length <= Math.max(1, bound[i])) continue;
+        if (pick < 0 || rows[i].length - bound[i] > rows[pick].length - bound[pick]) pick = i;
+      }
+      if (pick < 0) return;
+      picks.push(pick);
+    }
+    for (const i of picks) {
+      effort[i]++;
+      rows[i] = scheduleBest(sets[i], offsets, lookahead, { effort: effort[i], start: rows[i] });
+    }
+  }
+}
