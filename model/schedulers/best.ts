@@ -601,32 +601,36 @@ export const best: Scheduler = (set, offsets, lookahead, hint) => scheduleBest(s
 /**
  * The layer objective (docs/schedulers.md): a job takes as long as its busiest tile (set s on tile
  * s mod T, docs/architecture.md section 8), so rows removed on any other tile gain nothing. After
- * every set has had `best` at the default effort, the sets of the busiest tiles get more: while
- * every tile at the maximum load has a set above its counting bound with effort left, the one with
- * the most rows above its bound on each such tile is searched again at the next effort (2, then 3),
- * from its current rows. Stops when some busiest tile has nothing left to try: its load, hence the
- * job's cycles, can no longer drop. `rows[i]` is replaced in place; never more rows than before.
+ * every set has had `best` at the default effort, the busiest tiles get more: on each tile at the
+ * maximum load, the set with the most rows above its counting bound is searched again at effort 2
+ * from its current rows, and this repeats while a round lowers the job's cycles. It stops at the
+ * first round that does not (or when a busiest tile has no set left above its bound), so it costs
+ * at most one effort-2 search per busiest tile beyond what pays off. `rows[i]` is replaced in
+ * place; never more rows than before.
  */
 export function focusCriticalTiles(sets: readonly SetWeights[], rows: ScheduledRow[][], tiles: number, offsets: Offsets, lookahead: number): void {
-  const effort = sets.map(() => 1);
-  const bound = sets.map((s) => countBound(s, lookahead).bound);
+  const done = sets.map(() => false);
+  const bound = sets.map((s) => Math.max(1, countBound(s, lookahead).bound));
+  let max = Math.max(...tileRows(rows.map((r) => r.length), tiles));
   for (;;) {
     const load = tileRows(rows.map((r) => r.length), tiles);
-    const max = Math.max(...load);
     const picks: number[] = [];
     for (let t = 0; t < tiles; t++) {
       if (load[t] !== max) continue;
       let pick = -1;
       for (let i = t; i < sets.length; i += tiles) {
-        if (effort[i] >= 3 || rows[i].length <= Math.max(1, bound[i])) continue;
+        if (done[i] || rows[i].length <= bound[i]) continue;
         if (pick < 0 || rows[i].length - bound[i] > rows[pick].length - bound[pick]) pick = i;
       }
       if (pick < 0) return;
       picks.push(pick);
     }
     for (const i of picks) {
-      effort[i]++;
-      rows[i] = scheduleBest(sets[i], offsets, lookahead, { effort: effort[i], start: rows[i] });
+      done[i] = true;
+      rows[i] = scheduleBest(sets[i], offsets, lookahead, { effort: 2, start: rows[i] });
     }
+    const next = Math.max(...tileRows(rows.map((r) => r.length), tiles));
+    if (next >= max) return;
+    max = next;
   }
 }
