@@ -14,6 +14,7 @@ import { registerCosim } from './cosim.ts';
 import { registerRegress } from './regress.ts';
 import { registerDemo } from './demo.ts';
 import { registerMutate } from './mutate.ts';
+import { registerSweep } from './sweep.ts';
 // command modules: add one import and one register call per command family
 
 /** `--debug` anywhere on the command line (or SPARSETILE_DEBUG=1) shows stack traces of internal errors. */
@@ -66,6 +67,7 @@ registerCosim(program);
 registerRegress(program);
 registerDemo(program);
 registerMutate(program);
+registerSweep(program);
 
 try {
   await program.parseAsync(argv);
