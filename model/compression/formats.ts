@@ -1,0 +1,282 @@
+/**
+ * Sparse tensor formats: encoders and decoders for CSR, CSC, COO, bitmap and run-length zero coding
+ * (the last through contract/rle.ts, the one definition the hardware decodes), and the storage each
+ * needs in bits, field by field.
+ *
+ * A layer's weights [F, C, R, Q] are read as a matrix of F rows (filters) and C*R*Q columns, in the
+ * tensor's own row-major order. Index widths follow from the matrix's shape and non-zero count
+ * (indexBits below), not from a fixed 32 bits, unless the caller fixes them.
+ */
+import { SparsetileError } from '../../contract/errors.ts';
+import { rleDecode, rleEncode, type RleEntry, type RleFormat } from '../../contract/rle.ts';
+
+/** A dense matrix, row-major: values[r * cols + c]. */
+export interface Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly values: Int32Array;
+}
+
+/** Bits of an index that takes n distinct values 0..n-1 (a dimension of size 1 needs none). */
+export const indexBits = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
+
+export type FormatName = 'dense' | 'csr' | 'csc' | 'coo' | 'bitmap' | 'rle';
+export const FORMAT_NAMES: readonly FormatName[] = ['dense', 'csr', 'csc', 'coo', 'bitmap', 'rle'];
+
+/** One stored field: `count` entries of `width` bits. */
+export interface Field {
+  readonly name: string;
+  readonly count: number;
+  readonly width: number;
+  /** count * width */
+  readonly bits: number;
+  /** True for the weights themselves; false for metadata (indices, pointers, bitmaps, runs). */
+  readonly payload: boolean;
+}
+
+export interface Storage {
+  readonly format: string;
+  readonly fields: readonly Field[];
+  /** Bits of the weight values. */
+  readonly valueBits: number;
+  /** Bits of everything else: where the values are. */
+  readonly metadataBits: number;
+  readonly totalBits: number;
+}
+
+export interface StorageOptions {
+  /** Width of a stored weight value (the configuration's weightBits). */
+  readonly valueBits: number;
+  /** Fix every index and pointer field at this width instead of deriving it from the shape. */
+  readonly fixedIndexBits?: number;
+  /** Run field width of the run-length format (its value field is valueBits wide). */
+  readonly rleRunBits: number;
+}
+
+export const field = (name: string, count: number, width: number, payload = false): Field => ({ name, count, width, bits: count * width, payload });
+
+export function storageOf(format: string, fields: readonly Field[]): Storage {
+  const valueBits = fields.filter((f) => f.payload).reduce((a, f) => a + f.bits, 0);
+  const totalBits = fields.reduce((a, f) => a + f.bits, 0);
+  return { format, fields, valueBits, metadataBits: totalBits - valueBits, totalBits };
+}
+
+// ------------------------------------------------------------------------------------ encoders
+
+export interface Csr {
+  readonly rows: number;
+  readonly cols: number;
+  /** Non-zero values in row-major order. */
+  readonly values: Int32Array;
+  /** Column of each value. */
+  readonly colIdx: Uint32Array;
+  /** rows + 1 offsets into values: row r is values[rowPtr[r] .. rowPtr[r+1]). */
+  readonly rowPtr: Uint32Array;
+}
+
+/** CSC has the same arrays with rows and columns exchanged: colPtr, rowIdx, values in column-major order. */
+export interface Csc {
+  readonly rows: number;
+  readonly cols: number;
+  readonly values: Int32Array;
+  readonly rowIdx: Uint32Array;
+  readonly colPtr: Uint32Array;
+}
+
+export interface Coo {
+  readonly rows: number;
+  readonly cols: number;
+  readonly values: Int32Array;
+  readonly rowIdx: Uint32Array;
+  readonly colIdx: Uint32Array;
+}
+
+export interface Bitmap {
+  readonly rows: number;
+  readonly cols: number;
+  /** One bit per element, row-major, element i in byte i >> 3 bit i & 7; 1 where the value is non-zero. */
+  readonly mask: Uint8Array;
+  /** Non-zero values in row-major order. */
+  readonly values: Int32Array;
+}
+
+export interface Rle {
+  readonly rows: number;
+  readonly cols: number;
+  readonly format: RleFormat;
+  /** The row-major element stream, coded by contract/rle.ts. */
+  readonly entries: readonly RleEntry[];
+}
+
+function countNonZero(v: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) n++;
+  return n;
+}
+
+function checkMatrix(m: Matrix): void {
+  if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 0 || m.cols < 0 || m.values.length !== m.rows * m.cols) {
+    throw new SparsetileError(`A matrix of ${m.rows} x ${m.cols} must hold rows * cols = ${m.rows * m.cols} values, got ${m.values.length}.`);
+  }
+}
+
+/** Compressed sparse row: values and column indices row by row, and where each row starts. */
+export function encodeCsr(m: Matrix): Csr {
+  checkMatrix(m);
+  const nnz = countNonZero(m.values);
+  const values = new Int32Array(nnz);
+  const colIdx = new Uint32Array(nnz);
+  const rowPtr = new Uint32Array(m.rows + 1);
+  let n = 0;
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++) {
+      const v = m.values[r * m.cols + c];
+      if (v !== 0) {
+        values[n] = v;
+        colIdx[n++] = c;
+      }
+    }
+    rowPtr[r + 1] = n;
+  }
+  return { rows: m.rows, cols: m.cols, values, colIdx, rowPtr };
+}
+
+export function decodeCsr(e: Csr): Matrix {
+  const values = new Int32Array(e.rows * e.cols);
+  for (let r = 0; r < e.rows; r++) for (let i = e.rowPtr[r]; i < e.rowPtr[r + 1]; i++) values[r * e.cols + e.colIdx[i]] = e.values[i];
+  return { rows: e.rows, cols: e.cols, values };
+}
+
+/** Compressed sparse column: values and row indices column by column, and where each column starts. */
+export function encodeCsc(m: Matrix): Csc {
+  checkMatrix(m);
+  const nnz = countNonZero(m.values);
+  const values = new Int32Array(nnz);
+  const rowIdx = new Uint32Array(nnz);
+  const colPtr = new Uint32Array(m.cols + 1);
+  let n = 0;
+  for (let c = 0; c < m.cols; c++) {
+    for (let r = 0; r < m.rows; r++) {
+      const v = m.values[r * m.cols + c];
+      if (v !== 0) {
+        values[n] = v;
+        rowIdx[n++] = r;
+      }
+    }
+    colPtr[c + 1] = n;
+  }
+  return { rows: m.rows, cols: m.cols, values, rowIdx, colPtr };
+}
+
+export function decodeCsc(e: Csc): Matrix {
+  const values = new Int32Array(e.rows * e.cols);
+  for (let c = 0; c < e.cols; c++) for (let i = e.colPtr[c]; i < e.colPtr[c + 1]; i++) values[e.rowIdx[i] * e.cols + c] = e.values[i];
+  return { rows: e.rows, cols: e.cols, values };
+}
+
+/** Coordinate list: a (row, column, value) triple per non-zero, in row-major order. */
+export function encodeCoo(m: Matrix): Coo {
+  const csr = encodeCsr(m);
+  const rowIdx = new Uint32Array(csr.values.length);
+  for (let r = 0; r < m.rows; r++) rowIdx.fill(r, csr.rowPtr[r], csr.rowPtr[r + 1]);
+  return { rows: m.rows, cols: m.cols, values: csr.values, rowIdx, colIdx: csr.colIdx };
+}
+
+export function decodeCoo(e: Coo): Matrix {
+  const values = new Int32Array(e.rows * e.cols);
+  for (let i = 0; i < e.values.length; i++) values[e.rowIdx[i] * e.cols + e.colIdx[i]] = e.values[i];
+  return { rows: e.rows, cols: e.cols, values };
+}
+
+/** Bitmap: one presence bit per element and the non-zero values in row-major order. */
+export function encodeBitmap(m: Matrix): Bitmap {
+  checkMatrix(m);
+  const mask = new Uint8Array(Math.ceil(m.values.length / 8));
+  const values = new Int32Array(countNonZero(m.values));
+  let n = 0;
+  for (let i = 0; i < m.values.length; i++) {
+    if (m.values[i] !== 0) {
+      mask[i >> 3] |= 1 << (i & 7);
+      values[n++] = m.values[i];
+    }
+  }
+  return { rows: m.rows, cols: m.cols, mask, values };
+}
+
+export function decodeBitmap(e: Bitmap): Matrix {
+  const values = new Int32Array(e.rows * e.cols);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if ((e.mask[i >> 3] >> (i & 7)) & 1) values[i] = e.values[n++];
+  return { rows: e.rows, cols: e.cols, values };
+}
+
+/** Run-length zero coding of the row-major element stream, exactly as contract/rle.ts defines it. */
+export function encodeRle(m: Matrix, format: RleFormat): Rle {
+  checkMatrix(m);
+  return { rows: m.rows, cols: m.cols, format, entries: rleEncode(format, m.values, 'run-length coded weights') };
+}
+
+export function decodeRle(e: Rle): Matrix {
+  return { rows: e.rows, cols: e.cols, values: rleDecode(e.format, e.entries, e.rows * e.cols, 'run-length coded weights') };
+}
+
+// ------------------------------------------------------------------------------------- storage
+
+const idx = (o: StorageOptions, n: number) => o.fixedIndexBits ?? indexBits(n);
+
+export function csrStorage(e: Csr, o: StorageOptions): Storage {
+  const nnz = e.values.length;
+  return storageOf('csr', [
+    field('values', nnz, o.valueBits, true),
+    field('column indices', nnz, idx(o, e.cols)),
+    field('row pointers', e.rows + 1, idx(o, nnz + 1)),
+  ]);
+}
+
+export function cscStorage(e: Csc, o: StorageOptions): Storage {
+  const nnz = e.values.length;
+  return storageOf('csc', [
+    field('values', nnz, o.valueBits, true),
+    field('row indices', nnz, idx(o, e.rows)),
+    field('column pointers', e.cols + 1, idx(o, nnz + 1)),
+  ]);
+}
+
+export function cooStorage(e: Coo, o: StorageOptions): Storage {
+  const nnz = e.values.length;
+  return storageOf('coo', [field('values', nnz, o.valueBits, true), field('row indices', nnz, idx(o, e.rows)), field('column indices', nnz, idx(o, e.cols))]);
+}
+
+export function bitmapStorage(e: Bitmap, o: StorageOptions): Storage {
+  return storageOf('bitmap', [field('values', e.values.length, o.valueBits, true), field('bitmap', e.rows * e.cols, 1)]);
+}
+
+/**
+ * RLE keeps every entry's value field, including the zero values of escape and final entries:
+ * payload is the non-zero values, metadata the run fields and the zero value fields.
+ */
+export function rleStorage(e: Rle): Storage {
+  const nonZero = e.entries.reduce((a, x) => a + (x.value !== 0 ? 1 : 0), 0);
+  const zeros = e.entries.length - nonZero;
+  return storageOf('rle', [
+    field('values', nonZero, e.format.valueBits, true),
+    field('zero values (escape and final entries)', zeros, e.format.valueBits),
+    field('runs', e.entries.length, e.format.runBits),
+  ]);
+}
+
+export function denseStorage(m: Matrix, o: StorageOptions): Storage {
+  return storageOf('dense', [field('values', m.rows * m.cols, o.valueBits, true)]);
+}
+
+/** Every format's storage for one matrix, in FORMAT_NAMES order, each measured on its own encoding. */
+export function allFormatStorage(m: Matrix, o: StorageOptions): Storage[] {
+  return [
+    denseStorage(m, o),
+    csrStorage(encodeCsr(m), o),
+    cscStorage(encodeCsc(m), o),
+    cooStorage(encodeCoo(m), o),
+    bitmapStorage(encodeBitmap(m), o),
+    rleStorage(encodeRle(m, { runBits: o.rleRunBits, valueBits: o.valueBits })),
+  ];
+}
