@@ -14,6 +14,8 @@ import { registerCosim } from './cosim.ts';
 import { registerRegress } from './regress.ts';
 import { registerDemo } from './demo.ts';
 import { registerMutate } from './mutate.ts';
+import { registerEnergy } from './energy.ts';
+import { registerCompress } from './compress.ts';
 // command modules: add one import and one register call per command family
 
 const program = new Command();
@@ -34,6 +36,8 @@ registerCosim(program);
 registerRegress(program);
 registerDemo(program);
 registerMutate(program);
+registerEnergy(program);
+registerCompress(program);
 
 try {
   await program.parseAsync(process.argv);
