@@ -4,22 +4,14 @@
  * plain and run-length coded), with the weight-skipping metadata counted separately.
  */
 import type { Command } from 'commander';
-import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
-import { RLE_LIMITS } from '../contract/rle.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
 import { planLayer } from '../model/access.ts';
 import { layerStorage, type LayerStorage, type Storage } from '../model/compression/storage.ts';
 import type { SchedulerName } from '../model/types.ts';
-import { writeFileAtomic } from '../tools/files.ts';
-import { DEFAULT_BUS_BITS, DEFAULT_RUN_BITS } from './energy.ts';
-import { addLayerSourceOptions, csvCell, layersFromOptions, parseIntFlag, textTable, type LayerList, type LayerSourceOptions } from './layer-sources.ts';
-import { addSchedulerOption, addShuffleOption, parseScheduler } from './layer-options.ts';
+import { addReportOptions, csvCell, parseIntFlag, parseReportOptions, reportHead, textTable, writeReport, type LayerList, type ReportCliOptions, type ReportHead } from './layer-reports.ts';
 
-export interface CompressReport {
+export interface CompressReport extends ReportHead {
   readonly format: 'sparsetile-compress-report/1';
-  readonly title: string;
-  readonly weightsNote: string;
-  readonly config: { readonly name: string; readonly hash: string };
-  readonly scheduler: SchedulerName;
   readonly options: { readonly runBits: number; readonly busBits: number; readonly fixedIndexBits: number | null };
   readonly layers: readonly LayerStorage[];
   /** Bits per format (and image) summed over layers. */
@@ -50,10 +42,7 @@ export async function compressReport(
   }
   return {
     format: 'sparsetile-compress-report/1',
-    title: list.title,
-    weightsNote: list.note,
-    config: { name: cfg.name, hash: cfg.hash },
-    scheduler: o.scheduler,
+    ...reportHead(list, cfg, o.scheduler),
     options: { runBits: o.runBits, busBits: o.busBits, fixedIndexBits: o.fixedIndexBits ?? null },
     layers,
     total,
@@ -103,42 +92,30 @@ export function formatCompressCsv(r: CompressReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface CompressCliOptions extends LayerSourceOptions {
-  config: string;
-  scheduler: string;
-  shuffle?: boolean;
-  runBits: string;
-  busBits: string;
+interface CompressCliOptions extends ReportCliOptions {
   indexBits?: string;
-  json?: string;
-  csv?: string;
 }
 
 export function registerCompress(program: Command): void {
   const cmd = program
     .command('compress')
-    .description('weight storage per layer in every format (dense, CSR, CSC, COO, bitmap, run-length) and as the weight-memory images (dense and scheduled, plain and run-length coded)')
-    .option('--config <name|file>', 'hardware configuration (weight width, pattern, memories)', 'paper');
-  addLayerSourceOptions(cmd);
-  addSchedulerOption(cmd);
-  addShuffleOption(cmd);
+    .description('weight storage per layer in every format (dense, CSR, CSC, COO, bitmap, run-length) and as the weight-memory images (dense and scheduled, plain and run-length coded)');
+  addReportOptions(
+    cmd,
+    {
+      config: 'hardware configuration (weight width, pattern, memories)',
+      busBits: 'bus word width the coded images are packed into',
+      json: "write every layer's storage, field by field, as JSON",
+      csv: 'write one row per layer and format as CSV',
+    },
+    (c) => c.option('--index-bits <n>', 'fix every index and pointer at this width (default: derived from the tensor shape)'),
+  );
   cmd
-    .option('--run-bits <n>', 'run field of the run-length coding (contract/rle.ts)', String(DEFAULT_RUN_BITS))
-    .option('--bus-bits <n>', 'bus word width the coded images are packed into', String(DEFAULT_BUS_BITS))
-    .option('--index-bits <n>', 'fix every index and pointer at this width (default: derived from the tensor shape)')
-    .option('--json <file>', 'write every layer\'s storage, field by field, as JSON')
-    .option('--csv <file>', 'write one row per layer and format as CSV')
     .addHelpText('after', '\nExamples:\n  sparsetile compress --config paper --random --shape 64,64,3,3 --sparsity 0.8\n  sparsetile compress --network vgg16 --layers "^fc" --csv vgg-fc.csv\n\nThe formats store the raw tensor (filters x C*R*S); the images are what the weight memory holds: slots {select, weight} for every hardware row and one control word {last, delta} per row. docs/energy.md explains the widths.')
     .action(async (o: CompressCliOptions) => {
-      const cfg = loadConfig(o.config);
-      const scheduler = parseScheduler(o.scheduler);
-      const runBits = parseIntFlag('run-bits', o.runBits, RLE_LIMITS.runBits[0], RLE_LIMITS.runBits[1], 'bits of a run-length entry\'s run field');
-      const busBits = parseIntFlag('bus-bits', o.busBits, 8, 4096, 'bits of one bus word');
+      const s = parseReportOptions(o);
       const fixedIndexBits = o.indexBits === undefined ? undefined : parseIntFlag('index-bits', o.indexBits, 1, 64, 'bits of every index and pointer');
-      const list = layersFromOptions(o, cfg);
-      const report = await compressReport(cfg, list, { scheduler, shuffle: Boolean(o.shuffle), runBits, busBits, fixedIndexBits });
-      if (o.json) writeFileAtomic(o.json, `${JSON.stringify(report, null, 2)}\n`);
-      if (o.csv) writeFileAtomic(o.csv, formatCompressCsv(report));
-      process.stdout.write(formatCompressTable(report));
+      const report = await compressReport(s.cfg, s.list, { scheduler: s.scheduler, shuffle: s.shuffle, runBits: s.runBits, busBits: s.busBits, fixedIndexBits });
+      writeReport(o, () => `${JSON.stringify(report, null, 2)}\n`, () => formatCompressCsv(report), formatCompressTable(report));
     });
 }

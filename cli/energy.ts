@@ -6,23 +6,18 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_DIR, loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { CONFIG_DIR, type ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
-import { RLE_LIMITS } from '../contract/rle.ts';
 import { layerAccessAll, MODES, planLayer, type LayerAccess, type Mode } from '../model/access.ts';
 import {
   COMPONENT_LABELS, COMPONENTS, energyBreakdown, layerEnergy, networkTotals, parseEnergyTable,
   type EnergyOptions, type EnergyTable, type LayerEnergy,
 } from '../model/energy.ts';
 import type { SchedulerName } from '../model/types.ts';
-import { writeFileAtomic } from '../tools/files.ts';
-import { addLayerSourceOptions, csvCell, layersFromOptions, parseIntFlag, textTable, type LayerSourceOptions } from './layer-sources.ts';
-import { addSchedulerOption, addShuffleOption, parseScheduler } from './layer-options.ts';
+import { addReportOptions, csvCell, parseReportOptions, reportHead, textTable, writeReport, type LayerList, type ReportCliOptions, type ReportHead } from './layer-reports.ts';
 
 /** The default table: the design document's 45 nm figures. */
 export const DEFAULT_ENERGY_TABLE = join(CONFIG_DIR, 'energy', '45nm.yaml');
-export const DEFAULT_RUN_BITS = 4;
-export const DEFAULT_BUS_BITS = 128;
 
 /** Reads and checks an energy table file (YAML or JSON). */
 export function readEnergyTable(file: string): EnergyTable {
@@ -41,12 +36,8 @@ export interface EnergyLayerResult {
   readonly access: Readonly<Record<Mode, LayerAccess>>;
 }
 
-export interface EnergyReport {
+export interface EnergyReport extends ReportHead {
   readonly format: 'sparsetile-energy-report/1';
-  readonly title: string;
-  readonly weightsNote: string;
-  readonly config: { readonly name: string; readonly hash: string };
-  readonly scheduler: SchedulerName;
   readonly table: { readonly name: string; readonly technology: string; readonly source: string };
   readonly options: EnergyOptions & { readonly rleRunBits: number };
   readonly layers: readonly EnergyLayerResult[];
@@ -55,7 +46,7 @@ export interface EnergyReport {
 
 export async function energyReport(
   cfg: ResolvedConfig,
-  list: ReturnType<typeof layersFromOptions>,
+  list: LayerList,
   table: EnergyTable,
   o: { scheduler: SchedulerName; shuffle: boolean; rleRunBits: number; busBits: number; offChipRle: boolean },
 ): Promise<EnergyReport> {
@@ -67,10 +58,7 @@ export async function energyReport(
   }
   return {
     format: 'sparsetile-energy-report/1',
-    title: list.title,
-    weightsNote: list.note,
-    config: { name: cfg.name, hash: cfg.hash },
-    scheduler: o.scheduler,
+    ...reportHead(list, cfg, o.scheduler),
     table: { name: table.name, technology: table.technology, source: table.source },
     options: { offChipRle: o.offChipRle, busBits: o.busBits, rleRunBits: o.rleRunBits },
     layers,
@@ -121,44 +109,34 @@ export function energyJson(r: EnergyReport): string {
   return `${JSON.stringify({ ...r, breakdown: energyBreakdown(r.layers.map((l) => l.energy)) }, null, 2)}\n`;
 }
 
-interface EnergyCliOptions extends LayerSourceOptions {
-  config: string;
-  scheduler: string;
-  shuffle?: boolean;
+interface EnergyCliOptions extends ReportCliOptions {
   table?: string;
-  runBits: string;
-  busBits: string;
   offChipRle?: boolean;
-  json?: string;
-  csv?: string;
 }
 
 export function registerEnergy(program: Command): void {
   const cmd = program
     .command('energy')
-    .description('access counts and energy per layer and network: dense baseline, gating (zero weights gated) and skipping (this design), with a per-component breakdown')
-    .option('--config <name|file>', 'hardware configuration', 'paper');
-  addLayerSourceOptions(cmd);
-  addSchedulerOption(cmd);
-  addShuffleOption(cmd);
+    .description('access counts and energy per layer and network: dense baseline, gating (zero weights gated) and skipping (this design), with a per-component breakdown');
+  addReportOptions(
+    cmd,
+    {
+      config: 'hardware configuration',
+      busBits: 'off-chip bus word width: DRAM access width and run-length word packing',
+      json: 'write the full report (counts per job, priced items, chart breakdown) as JSON',
+      csv: 'write one row per layer and mode as CSV',
+    },
+    (c) =>
+      c
+        .option('--table <file>', 'energy table, YAML or JSON (docs/energy.md); default configs/energy/45nm.yaml, the 45 nm figures of the design document')
+        .option('--off-chip-rle', 'charge the run-length coded weight image off chip instead of the plain one'),
+  );
   cmd
-    .option('--table <file>', 'energy table, YAML or JSON (docs/energy.md); default configs/energy/45nm.yaml, the 45 nm figures of the design document')
-    .option('--off-chip-rle', 'charge the run-length coded weight image off chip instead of the plain one')
-    .option('--run-bits <n>', `run field of the run-length coding (contract/rle.ts)`, String(DEFAULT_RUN_BITS))
-    .option('--bus-bits <n>', 'off-chip bus word width: DRAM access width and run-length word packing', String(DEFAULT_BUS_BITS))
-    .option('--json <file>', 'write the full report (counts per job, priced items, chart breakdown) as JSON')
-    .option('--csv <file>', 'write one row per layer and mode as CSV')
     .addHelpText('after', '\nExamples:\n  sparsetile energy --config paper --random --shape 64,64,3,3 --sparsity 0.7\n  sparsetile energy --network alexnet-es --layers "^conv" --csv energy.csv\n\nModes: dense = the dense baseline (no interconnect) runs every step; gating = dense cycles and traffic, zero-weight multiplies gated; skipping = this design\'s schedule. docs/energy.md states the model and its sources.')
     .action(async (o: EnergyCliOptions) => {
-      const cfg = loadConfig(o.config);
-      const scheduler = parseScheduler(o.scheduler);
-      const rleRunBits = parseIntFlag('run-bits', o.runBits, RLE_LIMITS.runBits[0], RLE_LIMITS.runBits[1], 'bits of a run-length entry\'s run field');
-      const busBits = parseIntFlag('bus-bits', o.busBits, 8, 4096, 'bits of one off-chip bus word');
+      const s = parseReportOptions(o);
       const table = readEnergyTable(o.table ?? DEFAULT_ENERGY_TABLE);
-      const list = layersFromOptions(o, cfg);
-      const report = await energyReport(cfg, list, table, { scheduler, shuffle: Boolean(o.shuffle), rleRunBits, busBits, offChipRle: Boolean(o.offChipRle) });
-      if (o.json) writeFileAtomic(o.json, energyJson(report));
-      if (o.csv) writeFileAtomic(o.csv, formatEnergyCsv(report));
-      process.stdout.write(formatEnergyTable(report));
+      const report = await energyReport(s.cfg, s.list, table, { scheduler: s.scheduler, shuffle: s.shuffle, rleRunBits: s.runBits, busBits: s.busBits, offChipRle: Boolean(o.offChipRle) });
+      writeReport(o, () => energyJson(report), () => formatEnergyCsv(report), formatEnergyTable(report));
     });
 }

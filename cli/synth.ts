@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { denseBaseline, loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { denseBaseline, loadConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { writeBundle, sortedJson } from '../generators/bundle.ts';
 import { alignedBaseline, sourceKey, synthesizeArea, synthesizeIce40, type AreaReport, type Ice40Report } from '../generators/synth.ts';

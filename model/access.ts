@@ -70,7 +70,8 @@ export interface OffChip {
   readonly outputBits: number;
 }
 
-export interface JobAccess {
+/** A job's or a layer's counts in one mode. */
+export interface AccessFigures {
   readonly mode: Mode;
   readonly cycles: number;
   /** Rows issued over all tiles: the sum over sets of Wn * rowsHw. */
@@ -81,6 +82,8 @@ export interface JobAccess {
   readonly ops: readonly OpCount[];
   readonly offChip: OffChip;
 }
+
+export type JobAccess = AccessFigures;
 
 /** What the memory functions read: one job's schedule on the configuration that runs it. */
 export interface JobPlan {
@@ -223,14 +226,7 @@ export function jobAccess(mode: Mode, p: JobPlan, o: AccessOptions): JobAccess {
 }
 
 /** A layer's counts in one mode: its jobs and their sums. */
-export interface LayerAccess {
-  readonly mode: Mode;
-  readonly cycles: number;
-  readonly issuedRows: number;
-  readonly imageRows: number;
-  readonly arrays: readonly ArrayAccess[];
-  readonly ops: readonly OpCount[];
-  readonly offChip: OffChip;
+export interface LayerAccess extends AccessFigures {
   readonly jobs: readonly JobAccess[];
 }
 

@@ -120,58 +120,55 @@ function checkMatrix(m: Matrix): void {
   }
 }
 
-/** Compressed sparse row: values and column indices row by row, and where each row starts. */
-export function encodeCsr(m: Matrix): Csr {
+/**
+ * The compression CSR and CSC share: along `outer` lines of `inner` elements each (element (o, i)
+ * at values[at(o, i)]), the non-zero values and their inner index line by line, and where each
+ * line starts.
+ */
+function compressLines(m: Matrix, outer: number, inner: number, at: (o: number, i: number) => number) {
   checkMatrix(m);
   const nnz = countNonZero(m.values);
   const values = new Int32Array(nnz);
-  const colIdx = new Uint32Array(nnz);
-  const rowPtr = new Uint32Array(m.rows + 1);
+  const index = new Uint32Array(nnz);
+  const ptr = new Uint32Array(outer + 1);
   let n = 0;
-  for (let r = 0; r < m.rows; r++) {
-    for (let c = 0; c < m.cols; c++) {
-      const v = m.values[r * m.cols + c];
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const v = m.values[at(o, i)];
       if (v !== 0) {
         values[n] = v;
-        colIdx[n++] = c;
+        index[n++] = i;
       }
     }
-    rowPtr[r + 1] = n;
+    ptr[o + 1] = n;
   }
-  return { rows: m.rows, cols: m.cols, values, colIdx, rowPtr };
+  return { values, index, ptr };
+}
+
+function expandLines(rows: number, cols: number, values: Int32Array, index: Uint32Array, ptr: Uint32Array, at: (o: number, i: number) => number): Matrix {
+  const out = new Int32Array(rows * cols);
+  for (let o = 0; o + 1 < ptr.length; o++) for (let k = ptr[o]; k < ptr[o + 1]; k++) out[at(o, index[k])] = values[k];
+  return { rows, cols, values: out };
+}
+
+/** Compressed sparse row: values and column indices row by row, and where each row starts. */
+export function encodeCsr(m: Matrix): Csr {
+  const { values, index, ptr } = compressLines(m, m.rows, m.cols, (r, c) => r * m.cols + c);
+  return { rows: m.rows, cols: m.cols, values, colIdx: index, rowPtr: ptr };
 }
 
 export function decodeCsr(e: Csr): Matrix {
-  const values = new Int32Array(e.rows * e.cols);
-  for (let r = 0; r < e.rows; r++) for (let i = e.rowPtr[r]; i < e.rowPtr[r + 1]; i++) values[r * e.cols + e.colIdx[i]] = e.values[i];
-  return { rows: e.rows, cols: e.cols, values };
+  return expandLines(e.rows, e.cols, e.values, e.colIdx, e.rowPtr, (r, c) => r * e.cols + c);
 }
 
 /** Compressed sparse column: values and row indices column by column, and where each column starts. */
 export function encodeCsc(m: Matrix): Csc {
-  checkMatrix(m);
-  const nnz = countNonZero(m.values);
-  const values = new Int32Array(nnz);
-  const rowIdx = new Uint32Array(nnz);
-  const colPtr = new Uint32Array(m.cols + 1);
-  let n = 0;
-  for (let c = 0; c < m.cols; c++) {
-    for (let r = 0; r < m.rows; r++) {
-      const v = m.values[r * m.cols + c];
-      if (v !== 0) {
-        values[n] = v;
-        rowIdx[n++] = r;
-      }
-    }
-    colPtr[c + 1] = n;
-  }
-  return { rows: m.rows, cols: m.cols, values, rowIdx, colPtr };
+  const { values, index, ptr } = compressLines(m, m.cols, m.rows, (c, r) => r * m.cols + c);
+  return { rows: m.rows, cols: m.cols, values, rowIdx: index, colPtr: ptr };
 }
 
 export function decodeCsc(e: Csc): Matrix {
-  const values = new Int32Array(e.rows * e.cols);
-  for (let c = 0; c < e.cols; c++) for (let i = e.colPtr[c]; i < e.colPtr[c + 1]; i++) values[e.rowIdx[i] * e.cols + c] = e.values[i];
-  return { rows: e.rows, cols: e.cols, values };
+  return expandLines(e.rows, e.cols, e.values, e.rowIdx, e.colPtr, (c, r) => r * e.cols + c);
 }
 
 /** Coordinate list: a (row, column, value) triple per non-zero, in row-major order. */
@@ -224,23 +221,13 @@ export function decodeRle(e: Rle): Matrix {
 
 const idx = (o: StorageOptions, n: number) => o.fixedIndexBits ?? indexBits(n);
 
-export function csrStorage(e: Csr, o: StorageOptions): Storage {
-  const nnz = e.values.length;
-  return storageOf('csr', [
-    field('values', nnz, o.valueBits, true),
-    field('column indices', nnz, idx(o, e.cols)),
-    field('row pointers', e.rows + 1, idx(o, nnz + 1)),
-  ]);
+/** CSR and CSC: nnz values, nnz inner indices over `inner` positions, outer + 1 pointers into 0..nnz. */
+function linesStorage(format: string, nnz: number, outer: number, inner: number, names: [index: string, pointers: string], o: StorageOptions): Storage {
+  return storageOf(format, [field('values', nnz, o.valueBits, true), field(names[0], nnz, idx(o, inner)), field(names[1], outer + 1, idx(o, nnz + 1))]);
 }
 
-export function cscStorage(e: Csc, o: StorageOptions): Storage {
-  const nnz = e.values.length;
-  return storageOf('csc', [
-    field('values', nnz, o.valueBits, true),
-    field('row indices', nnz, idx(o, e.rows)),
-    field('column pointers', e.cols + 1, idx(o, nnz + 1)),
-  ]);
-}
+export const csrStorage = (e: Csr, o: StorageOptions): Storage => linesStorage('csr', e.values.length, e.rows, e.cols, ['column indices', 'row pointers'], o);
+export const cscStorage = (e: Csc, o: StorageOptions): Storage => linesStorage('csc', e.values.length, e.cols, e.rows, ['row indices', 'column pointers'], o);
 
 export function cooStorage(e: Coo, o: StorageOptions): Storage {
   const nnz = e.values.length;

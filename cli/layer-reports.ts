@@ -1,14 +1,21 @@
 /**
- * Where the per-layer reports (`energy`, `compress`) take their layers from: one layer from the
- * layer flags of `run` (cli/layer-options.ts), or every layer of a catalog network or an imported
- * workload folder with --network, as `net` reads them (workloads/net.ts resolveSource).
+ * What the per-layer reports (`energy`, `compress`) share: where their layers come from (one layer
+ * from the layer flags of `run`, cli/layer-options.ts, or every layer of a catalog network or an
+ * imported workload folder with --network, as `net` reads them through workloads/net.ts
+ * resolveSource), the configuration, scheduler, run-length and bus flags, and the --json/--csv
+ * files and table printing.
  */
 import type { Command } from 'commander';
-import type { ResolvedConfig } from '../contract/config.ts';
+import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
-import type { LayerData } from '../model/types.ts';
+import { RLE_LIMITS } from '../contract/rle.ts';
+import type { LayerData, SchedulerName } from '../model/types.ts';
+import { writeFileAtomic } from '../tools/files.ts';
 import { resolveSource } from '../workloads/net.ts';
-import { addLayerOptions, layerFromOptions, parseSeed, type LayerOptions } from './layer-options.ts';
+import { addLayerOptions, addSchedulerOption, addShuffleOption, layerFromOptions, parseScheduler, parseSeed, type LayerOptions } from './layer-options.ts';
+
+export const DEFAULT_RUN_BITS = 4;
+export const DEFAULT_BUS_BITS = 128;
 
 export interface LayerSourceOptions extends LayerOptions {
   network?: string;
@@ -27,7 +34,7 @@ export interface LayerList {
 export function addLayerSourceOptions(cmd: Command): Command {
   addLayerOptions(cmd);
   return cmd
-    .option('--network <name|dir>', 'instead of one layer: every layer of a catalog network (see `net --help`) or of a workload folder written by `sparsetile import`')
+    .option('--network <name|dir>', 'instead of one layer: every layer of a catalog network (see `net --help`; synthetic weights from --seed) or of a workload folder written by `sparsetile import`')
     .option('--layers <regex>', 'with --network: only the layers whose name matches');
 }
 
@@ -55,6 +62,70 @@ export function layersFromOptions(o: LayerSourceOptions, cfg: ResolvedConfig): L
   const layers = src.layers.filter((l) => !filter || filter.test(l.name));
   if (layers.length === 0) throw new SparsetileError(`--layers ${showValue(o.layers)} matches no layer of ${o.network}; its layers are ${src.layers.slice(0, 8).map((l) => l.name).join(', ')}${src.layers.length > 8 ? ', ...' : ''}.`);
   return { title: `${src.title} (${src.name})`, note: src.note, layers };
+}
+
+/** What every report's flags put into commander's options object. */
+export interface ReportCliOptions extends LayerSourceOptions {
+  config: string;
+  scheduler: string;
+  shuffle?: boolean;
+  runBits: string;
+  busBits: string;
+  json?: string;
+  csv?: string;
+}
+
+/** The flags, parsed and checked. */
+export interface ReportSettings {
+  readonly cfg: ResolvedConfig;
+  readonly scheduler: SchedulerName;
+  readonly shuffle: boolean;
+  readonly runBits: number;
+  readonly busBits: number;
+  readonly list: LayerList;
+}
+
+/** Adds --config, the layer sources, --scheduler, --shuffle, --run-bits, --bus-bits; `extra` adds the command's own; then --json and --csv. */
+export function addReportOptions(cmd: Command, what: { config: string; busBits: string; json: string; csv: string }, extra: (cmd: Command) => void): Command {
+  cmd.option('--config <name|file>', what.config, 'paper');
+  addLayerSourceOptions(cmd);
+  addSchedulerOption(cmd);
+  addShuffleOption(cmd);
+  cmd
+    .option('--run-bits <n>', 'run field of the run-length coding (contract/rle.ts)', String(DEFAULT_RUN_BITS))
+    .option('--bus-bits <n>', what.busBits, String(DEFAULT_BUS_BITS));
+  extra(cmd);
+  return cmd.option('--json <file>', what.json).option('--csv <file>', what.csv);
+}
+
+export function parseReportOptions(o: ReportCliOptions): ReportSettings {
+  const cfg = loadConfig(o.config);
+  const scheduler = parseScheduler(o.scheduler);
+  const runBits = parseIntFlag('run-bits', o.runBits, RLE_LIMITS.runBits[0], RLE_LIMITS.runBits[1], "bits of a run-length entry's run field");
+  const busBits = parseIntFlag('bus-bits', o.busBits, 8, 4096, 'bits of one bus word');
+  return { cfg, scheduler, shuffle: Boolean(o.shuffle), runBits, busBits, list: layersFromOptions(o, cfg) };
+}
+
+/** What every report's JSON starts with: what the layers are and what ran them. */
+export interface ReportHead {
+  readonly title: string;
+  readonly weightsNote: string;
+  readonly config: { readonly name: string; readonly hash: string };
+  readonly scheduler: SchedulerName;
+}
+
+export const reportHead = (list: LayerList, cfg: ResolvedConfig, scheduler: SchedulerName): ReportHead => ({
+  title: list.title,
+  weightsNote: list.note,
+  config: { name: cfg.name, hash: cfg.hash },
+  scheduler,
+});
+
+/** Writes --json and --csv (each atomically) and prints the table. */
+export function writeReport(o: ReportCliOptions, json: () => string, csv: () => string, table: string): void {
+  if (o.json) writeFileAtomic(o.json, json());
+  if (o.csv) writeFileAtomic(o.csv, csv());
+  process.stdout.write(table);
 }
 
 /** --bus-bits, --run-bits and the like: an integer in [lo, hi]. */
