@@ -25,7 +25,8 @@ setup: setup-npm setup-tools
 setup-npm: $(NPM_STAMP)
 $(NPM_STAMP): package-lock.json package.json
 	$(call banner,SETUP npm ci)
-	npm ci --no-audit --no-fund
+	# onnxruntime-node bundles its CPU binaries; its install script would only fetch CUDA extras from nuget.org, which this network does not reach.
+	ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 	@touch $@
 
 # Verilator, Icarus Verilog and Yosys from Debian, only if one of them is missing.

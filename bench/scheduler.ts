@@ -4,7 +4,7 @@
  * the paper configuration. Target: the whole network in under 5 s on one core.
  */
 import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
-import { randomLayer } from '../workloads/layer-files.ts';
+import { randomLayer } from '../workloads/synthetic.ts';
 import { lowerLayer } from '../model/lower.ts';
 import { scheduleJob } from '../model/schedule.ts';
 import type { SchedulerName } from '../model/types.ts';

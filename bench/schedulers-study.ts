@@ -9,7 +9,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { issueFromRows } from '../model/cycles.ts';
-import { randomLayer } from '../workloads/layer-files.ts';
+import { randomLayer } from '../workloads/synthetic.ts';
 import { lowerLayer, type LoweredJob } from '../model/lower.ts';
 import { mulberry32 } from '../model/random.ts';
 import { defaultSets, setWeights } from '../model/schedule.ts';

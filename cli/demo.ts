@@ -10,7 +10,8 @@ import { cpSync, rmSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
-import { randomLayer } from '../workloads/layer-files.ts';
+import { randomLayer } from '../workloads/synthetic.ts';
+import { geometryText, padText } from '../model/layer-spec.ts';
 import type { LayerData } from '../model/types.ts';
 import { runCase } from '../cosim/case.ts';
 import { failLines, fmtRate } from '../cosim/report.ts';
@@ -64,7 +65,7 @@ async function realDemoLayer(cfg: ResolvedConfig, say: (s: string) => void): Pro
   const entry = imp.manifest.layers[choice.index]!;
   const s = choice.spec;
   const f = choice.fit;
-  say(`   chose ${s.name} (${entry.dir}, one of ${imp.manifest.layers.length} imported layers): conv ${s.filters}x${s.channels}x${s.kernelH}x${s.kernelW}, input ${s.channels * s.groups}x${s.inH}x${s.inW}, stride ${s.stride}, pad ${s.padH}, ${f.sets} sets of ${cfg.filtersPerTile} PEs on ${f.tilesUsed} of ${cfg.tiles} tiles`);
+  say(`   chose ${s.name} (${entry.dir}, one of ${imp.manifest.layers.length} imported layers): conv ${s.filters}x${s.channels}x${s.kernelH}x${s.kernelW}, input ${s.channels * s.groups}x${s.inH}x${s.inW}, ${geometryText(s)}, ${f.sets} sets of ${cfg.filtersPerTile} PEs on ${f.tilesUsed} of ${cfg.tiles} tiles`);
   for (const w of choice.why) say(`   why: ${w}`);
   let layer = readWorkloadLayer(imp.dir, entry, true);
   const fullActSparsity = zeroFraction(layer.acts);
@@ -84,7 +85,7 @@ async function realDemoLayer(cfg: ResolvedConfig, say: (s: string) => void): Pro
   return {
     layer,
     seed: 1,
-    describe: `conv ${s.filters}x${s.channels}x${s.kernelH}x${s.kernelW} (F x C x R x S) "${s.name}", ${layer.spec.inH}x${layer.spec.inW} input${crop ? ' window' : ''}, pad ${s.padH}, ${pct(density)} non-zero weights, ${pct(actSparsity)} zero activations; ${f.S} dense steps x ${f.windows} windows`,
+    describe: `conv ${s.filters}x${s.channels}x${s.kernelH}x${s.kernelW} (F x C x R x S) "${s.name}", ${layer.spec.inH}x${layer.spec.inW} input${crop ? ' window' : ''}, pad ${padText(s)}, ${pct(density)} non-zero weights, ${pct(actSparsity)} zero activations; ${f.S} dense steps x ${f.windows} windows`,
     summary: {
       source: 'imported',
       model: { title: M.title, package: M.package, file: basename(file), key: imp.key, prune: M.prune, quant: M.quant, input: M.input, inputShape: M.inputShape },
@@ -191,7 +192,7 @@ export function registerDemo(program: Command): void {
           kind: s.kind,
           shape: s.kind === 'fc' ? [s.filters, s.channels] : [s.filters, s.channels, s.kernelH, s.kernelW],
           input: s.kind === 'fc' ? [s.channels * s.groups] : [s.channels * s.groups, s.inH, s.inW],
-          stride: s.stride, pad: [s.padH, s.padW], groups: s.groups, dilation: s.dilation,
+          stride: [s.strideH, s.strideW], pad: [s.padTop, s.padLeft, s.padBottom, s.padRight], groups: s.groups, dilation: [s.dilationH, s.dilationW],
           steps: S,
           windows: p.jobs.reduce((a, j) => a + j.job.windows, 0),
           rowsPerSet: rows,

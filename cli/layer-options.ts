@@ -3,6 +3,7 @@
  * `demo` and `net`): one spelling, one parser, one set of defaults and error sentences.
  *
  *   a layer from files   --weights w.npy --acts a.npy, geometry from --stride/--pad/--groups/--dilation
+ *                        (per-axis and per-side forms as workloads/layer-files.ts describes)
  *                        or from --layer layer.json (not both)
  *   a random layer       --random --shape K,C,R,S --sparsity s [--seed n (default 1)] [--input-size H,W]
  *                        and the same geometry flags
@@ -13,7 +14,8 @@
 import { Option, type Command } from 'commander';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
-import { loadLayer, randomLayer, type LayerGeometry } from '../workloads/layer-files.ts';
+import { loadLayer, type LayerGeometry } from '../workloads/layer-files.ts';
+import { randomLayer } from '../workloads/synthetic.ts';
 import { SCHEDULERS } from '../model/schedule.ts';
 import type { LayerData, SchedulerName } from '../model/types.ts';
 
@@ -43,11 +45,11 @@ export function addLayerOptions(cmd: Command): Command {
   return cmd
     .option('--weights <file>', 'weights .npy, int8/int16/int32, [F, C, R, S] or [F, C] (fully connected)')
     .option('--acts <file>', 'activations .npy, int8/int16/int32, [C*groups, H, W] or [C*groups]')
-    .option('--stride <n>', 'window stride (default 1)')
-    .option('--pad <p|ph,pw>', 'zero padding on each side (default 0)')
+    .option('--stride <s|sh,sw>', 'window stride, one for both axes or per axis (default 1)')
+    .option('--pad <p|ph,pw|t,l,b,r>', 'zero padding: on every side, per axis, or top,left,bottom,right (default 0)')
     .option('--groups <n>', 'channel groups, one job per group (default 1)')
-    .option('--dilation <n>', 'kernel dilation (default 1)')
-    .option('--layer <file>', 'with --weights/--acts: layer JSON {"stride","pad","groups","dilation"} instead of those flags')
+    .option('--dilation <d|dh,dw>', 'kernel dilation, one for both axes or per axis (default 1)')
+    .option('--layer <file>', 'with --weights/--acts: layer JSON {"stride","pad","groups","dilation"} (same forms as the flags) instead of those flags')
     .addOption(new Option('--layer-json <file>', 'old spelling of --layer').hideHelp())
     .option('--random', 'generate a seeded random layer instead of reading .npy files')
     .option('--shape <K,C,R,S>', 'with --random (required): filters, channels per group, kernel height and width (K,C for FC)')
@@ -94,12 +96,17 @@ export function parseSeed(text: string | undefined): number {
 
 function geometry(o: LayerOptions): LayerGeometry {
   const one = (flag: string, text: string | undefined) => (text === undefined ? undefined : intList(flag, text, [1], 1, 'one integer')[0]);
-  const pad = o.pad === undefined ? undefined : intList('pad', o.pad, [1, 2], 0, 'P or PH,PW');
+  const perAxis = (flag: string, text: string | undefined, form: string): number | [number, number] | undefined => {
+    if (text === undefined) return undefined;
+    const v = intList(flag, text, [1, 2], 1, form);
+    return v.length === 1 ? v[0] : [v[0], v[1]];
+  };
+  const pad = o.pad === undefined ? undefined : intList('pad', o.pad, [1, 2, 4], 0, 'P, PH,PW or TOP,LEFT,BOTTOM,RIGHT');
   return {
-    stride: one('stride', o.stride),
-    dilation: one('dilation', o.dilation),
+    stride: perAxis('stride', o.stride, 'S or SH,SW'),
+    dilation: perAxis('dilation', o.dilation, 'D or DH,DW'),
     groups: one('groups', o.groups),
-    pad: pad === undefined ? undefined : pad.length === 1 ? pad[0] : [pad[0], pad[1]],
+    pad: pad === undefined ? undefined : pad.length === 1 ? pad[0] : pad.length === 2 ? [pad[0], pad[1]] : [pad[0], pad[1], pad[2], pad[3]],
   };
 }
 

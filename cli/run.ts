@@ -8,9 +8,10 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
-import { capacity } from '../contract/encoding.ts';
+import { capacity } from '../contract/capacity.ts';
 import { encodeNpy } from '../tools/npy.ts';
 import { executeSchedule } from '../model/execute.ts';
+import { geometryText } from '../model/layer-spec.ts';
 import { lowerLayer, type LoweredJob } from '../model/lower.ts';
 import { checkLegality, printScheduleFile, scheduleDocument, scheduleJob, type JobSchedule } from '../model/schedule.ts';
 import { jobStats, layerStats, type LayerStats } from '../model/stats.ts';
@@ -25,7 +26,7 @@ interface RunOptions extends LayerOptions {
 }
 
 /**
- * Section 5's capacity rules (spec/encoding.ts `capacity`) for running this layer on the RTL, one
+ * Section 5's capacity rules (contract/capacity.ts) for running this layer on the RTL, one
  * job at a time; reported, not enforced, by `run`. The figures are the largest over the jobs.
  */
 function capacityReport(cfg: ResolvedConfig, jobs: readonly LoweredJob[], stats: LayerStats) {
@@ -112,7 +113,7 @@ export function registerRun(program: Command): void {
         writeFileSync(join(dir, 'stats.json'), `${JSON.stringify(stats, null, 2)}\n`);
       });
       const s = data.spec;
-      const geo = s.kind === 'fc' ? `FC ${F}x${s.channels}` : `conv ${F}x${s.channels}x${s.kernelH}x${s.kernelW} on ${s.inH}x${s.inW} (stride ${s.stride}, pad ${s.padH},${s.padW}, dilation ${s.dilation}, groups ${s.groups})`;
+      const geo = s.kind === 'fc' ? `FC ${F}x${s.channels}` : `conv ${F}x${s.channels}x${s.kernelH}x${s.kernelW} on ${s.inH}x${s.inW} (${geometryText(s)}, groups ${s.groups})`;
       const sl = ls.slots;
       process.stdout.write(
         `${s.name}: ${geo}\n` +

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { denseBaseline, loadConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { writeBundle, sortedJson } from '../generators/bundle.ts';
-import { alignedBaseline, sourceKey, synthesizeArea, synthesizeIce40, type AreaReport, type Ice40Report } from '../generators/synth.ts';
+import { alignedBaseline, sourceKey, synthesizeArea, type AreaReport } from '../generators/synth/area.ts';
+import { synthesizeIce40, type Ice40Report } from '../generators/synth/ice40.ts';
 import { toolVersions } from '../tools/versions.ts';
 import { writeFileAtomic } from '../tools/files.ts';
 

@@ -10,7 +10,9 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { SparsetileError, showValue } from './errors.ts';
+import { clog2, mod } from './bits.ts';
+import { SparsetileError } from './errors.ts';
+import { explainSchemaError } from './schema-errors.ts';
 
 export const CONFIG_DIR = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', 'configs');
 
@@ -81,6 +83,12 @@ export const ConfigSchema = z.strictObject({
 
 export type ConfigInput = z.infer<typeof ConfigSchema>;
 
+const CONFIG_HELP = {
+  keysRule: 'Every key must be one the schema defines (see docs/architecture.md, "Configuration")',
+  showWhere: true,
+  example: 'configs/tiny.json is a complete example',
+};
+
 /** One interconnect connection: a weight from step t+ahead, lane (l+aside) mod N can be used in lane l at step t. */
 export type Offset = readonly [ahead: number, aside: number];
 
@@ -139,8 +147,6 @@ export interface ResolvedConfig {
   readonly hash: string;
 }
 
-const clog2 = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
-
 /** Expands a pattern to its offsets, (0,0) excluded, in the order the pattern's definition lists them. */
 function expandPattern(pattern: ConfigInput['pattern']): Offset[] {
   if ('offsets' in pattern) return pattern.offsets.map(([a, d]) => [a, d] as const);
@@ -157,8 +163,6 @@ function expandPattern(pattern: ConfigInput['pattern']): Offset[] {
   }
   return out;
 }
-
-const mod = (x: number, n: number) => ((x % n) + n) % n;
 
 function checkPattern(source: string, input: ConfigInput): Offset[] {
   const p = input.pattern;
@@ -194,22 +198,6 @@ function checkPattern(source: string, input: ConfigInput): Offset[] {
   return [[0, 0], ...sorted];
 }
 
-const MISSING = '\0missing:';
-
-function formatIssue(source: string, issue: z.core.$ZodIssue, raw: unknown): string {
-  const path = issue.path.join('.');
-  const field = path ? `field "${path}"` : 'the top level';
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-    const where = path ? `in "${path}"` : 'at the top level';
-    return `${source}: unknown key ${keys} ${where}. Every key must be one the schema defines (see docs/architecture.md, "Configuration"); remove it or fix its spelling.`;
-  }
-  let value: unknown = raw;
-  for (const key of issue.path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
-  if (value === undefined) return MISSING + path;
-  return `${source}: ${field} ${issue.message}, got ${showValue(value)}.`;
-}
-
 /**
  * Validates a configuration and computes every derived quantity. `source` names the file or
  * configuration in error messages. The result is deeply frozen.
@@ -217,14 +205,7 @@ function formatIssue(source: string, issue: z.core.$ZodIssue, raw: unknown): str
 export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const messages = parsed.error.issues.map((i) => formatIssue(source, i, raw));
-    const missing = messages.filter((m) => m.startsWith(MISSING)).map((m) => `"${m.slice(MISSING.length)}"`);
-    const others = messages.filter((m) => !m.startsWith(MISSING));
-    if (missing.length > 0) {
-      const keys = missing.length === 1 ? `key ${missing[0]}` : `keys ${missing.join(', ')}`;
-      others.unshift(`${source}: missing required ${keys}. Every field must be given explicitly; add ${missing.length === 1 ? 'it' : 'them'} (configs/tiny.json is a complete example).`);
-    }
-    throw new SparsetileError(others.join(' '));
+    throw new SparsetileError(explainSchemaError(source, parsed.error.issues, raw, CONFIG_HELP));
   }
   const input = parsed.data;
   const offsets = checkPattern(source, input);

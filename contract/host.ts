@@ -1,14 +1,20 @@
 /**
- * Widths of the generated hardware's host ports and internal counters that docs/architecture.md
- * section 9 defines in terms of the resolved configuration. They are computed here, once, and
- * exported to the RTL, the C header and the TypeScript header; nothing else recomputes them.
+ * The host interface of docs/architecture.md section 9: the register map, and the widths of the
+ * host ports and internal counters in terms of the resolved configuration. They are defined here,
+ * once, and exported to the RTL, the testbench, the C header and the TypeScript header; nothing else
+ * recomputes them.
  */
+import { indexBits } from './bits.ts';
 import type { ResolvedConfig } from './config.ts';
-import { CSR } from './encoding.ts';
 
-/** W(x) = max(1, ceil(log2 x)): an index field for x values (1 bit when x is 1). */
-export function indexBits(count: number): number {
-  return count <= 1 ? 1 : Math.ceil(Math.log2(count));
+/** CSR word addresses, section 9. */
+export const CSR = { STATUS: 0x00, WINDOWS: 0x01, WIN_STRIDE: 0x02, CYCLES: 0x03, TILE_SETS_BASE: 0x10 } as const;
+
+/** Register names by address, for messages: TILE_SETS[t] above the base. */
+export function csrName(addr: number): string {
+  const named = Object.entries(CSR).find(([, a]) => a === addr && a !== CSR.TILE_SETS_BASE);
+  if (named) return named[0];
+  return addr >= CSR.TILE_SETS_BASE ? `TILE_SETS[${addr - CSR.TILE_SETS_BASE}]` : `0x${addr.toString(16)}`;
 }
 
 export interface HostWidths {
@@ -45,6 +51,3 @@ export function hostWidths(cfg: ResolvedConfig): HostWidths {
     latBits: indexBits(cfg.pipelineLatency + 1),
   };
 }
-
-/** CSR word addresses (docs/architecture.md section 9), defined once in spec/encoding.ts. */
-export { CSR };

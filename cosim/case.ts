@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import type { ResolvedConfig } from '../contract/config.ts';
 import type { LayerData, SchedulerName } from '../model/types.ts';
-import { buildFor, layoutOf, prepareCase, type PreparedCase, simulate, type SimOutcome } from './flow.ts';
+import { buildFor, layoutOf } from './build.ts';
+import { prepareCase, type PreparedCase } from './prepare.ts';
+import { simulate, type SimOutcome } from './simulate.ts';
 import { ensureRtl, type RtlDir } from './rtl.ts';
 import { simulator, type SimName } from './sim/index.ts';
 

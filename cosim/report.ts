@@ -1,8 +1,8 @@
 /** Sentences for co-simulation results: what the RTL did, what the model expected, and where. */
-import type { Mismatch, PreparedCase, Problem, SimOutcome } from './flow.ts';
-
-const CSR_NAMES: Record<number, string> = { 0: 'STATUS', 1: 'WINDOWS', 2: 'WIN_STRIDE', 3: 'CYCLES' };
-const csrName = (a: number) => CSR_NAMES[a] ?? (a >= 0x10 ? `TILE_SETS[${a - 0x10}]` : `0x${a.toString(16)}`);
+import { csrName } from '../contract/host.ts';
+import type { Mismatch, Problem } from './compare.ts';
+import type { PreparedCase } from './prepare.ts';
+import type { SimOutcome } from './simulate.ts';
 
 export function mismatchSentence(m: Mismatch, jobs: number): string {
   const job = jobs > 1 ? `Job ${m.job} (group ${m.group}), set` : 'Set';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeBundle } from '../generators/bundle.ts';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
-import { cacheRoot, REPO_ROOT } from './sim/runner.ts';
+import { cacheRoot, REPO_ROOT } from '../tools/paths.ts';
 
 export interface RtlDir {
   readonly dir: string;

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
-import { randomLayer } from '../workloads/layer-files.ts';
+import { randomLayer } from '../workloads/synthetic.ts';
 import { mulberry32 } from '../model/random.ts';
 import type { LayerData, SchedulerName } from '../model/types.ts';
 import type { SimName } from './sim/index.ts';

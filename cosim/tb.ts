@@ -7,7 +7,7 @@ import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../contract/config.ts';
-import { CSR } from '../contract/encoding.ts';
+import { CSR } from '../contract/host.ts';
 import { hostWidths } from '../contract/host.ts';
 
 export const TB_TEMPLATE = fileURLToPath(new URL('./tb/st_tb.sv.hbs', import.meta.url));

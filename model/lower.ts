@@ -5,6 +5,7 @@
  * Step t = ((r*Q + q)*Gc + g) for kernel position (r, q) and channel group g; lane l holds channel
  * g*N + l, zero past C. All layouts are flat row-major typed arrays.
  */
+import { outputSize } from './layer-spec.ts';
 import type { LayerData, LayerSpec } from './types.ts';
 
 export interface LoweredJob {
@@ -25,11 +26,6 @@ export interface LoweredJob {
   readonly acts: Int32Array;
 }
 
-/** Output size along one axis (section 3). */
-export function outSize(inSize: number, pad: number, kernel: number, stride: number, dilation: number): number {
-  return Math.floor((inSize + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1;
-}
-
 /** Dense steps per window for a layer on N lanes. */
 export function denseSteps(spec: LayerSpec, N: number): number {
   return spec.kernelH * spec.kernelW * Math.ceil(spec.channels / N);
@@ -45,8 +41,7 @@ export function lowerLayer(data: LayerData, N: number, opts: { weightsOnly?: boo
   const Fj = sp.filters / G;
   const Gc = Math.ceil(C / N);
   const S = R * Q * Gc;
-  const outH = outSize(sp.inH, sp.padH, R, sp.stride, sp.dilation);
-  const outW = outSize(sp.inW, sp.padW, Q, sp.stride, sp.dilation);
+  const { outH, outW } = outputSize(sp);
   const windows = outH * outW;
   const jobs: LoweredJob[] = [];
   for (let g = 0; g < G; g++) {
@@ -74,17 +69,17 @@ export function lowerLayer(data: LayerData, N: number, opts: { weightsOnly?: boo
 
 function lowerActs(data: LayerData, g: number, S: number, N: number, outH: number, outW: number): Int32Array {
   const sp = data.spec;
-  const { channels: C, kernelH: R, kernelW: Q, inH: H, inW: W, stride, dilation: dil } = sp;
+  const { channels: C, kernelH: R, kernelW: Q, inH: H, inW: W } = sp;
   const Gc = Math.ceil(C / N);
   const acts = new Int32Array(outH * outW * S * N);
   for (let ho = 0; ho < outH; ho++) {
     for (let wo = 0; wo < outW; wo++) {
       const w = ho * outW + wo;
       for (let r = 0; r < R; r++) {
-        const y = ho * stride + r * dil - sp.padH;
+        const y = ho * sp.strideH + r * sp.dilationH - sp.padTop;
         if (y < 0 || y >= H) continue;
         for (let q = 0; q < Q; q++) {
-          const x = wo * stride + q * dil - sp.padW;
+          const x = wo * sp.strideW + q * sp.dilationW - sp.padLeft;
           if (x < 0 || x >= W) continue;
           for (let c = 0; c < C; c++) {
             const cg = Math.floor(c / N);

@@ -4,7 +4,11 @@
  * row-major (C) order, as documented on each field.
  */
 
-/** A convolution or fully connected layer, as users describe it. FC is kernel 1x1 on a 1x1 image. */
+/**
+ * A convolution or fully connected layer, as users describe it (docs/architecture.md section 3).
+ * FC is kernel 1x1 on a 1x1 image; a 1-D convolution has kernelH = inH = 1. Strides, dilations and
+ * zero padding are given per axis; padding per side (ONNX `pads` [top, left, bottom, right]).
+ */
 export interface LayerSpec {
   readonly name: string;
   readonly kind: 'conv' | 'fc';
@@ -16,10 +20,14 @@ export interface LayerSpec {
   readonly kernelW: number;
   readonly inH: number;
   readonly inW: number;
-  readonly stride: number;
-  readonly padH: number;
-  readonly padW: number;
-  readonly dilation: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padTop: number;
+  readonly padBottom: number;
+  readonly padLeft: number;
+  readonly padRight: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
   readonly groups: number;
 }
 

@@ -17,13 +17,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
-import { denseSteps, outSize } from '../model/lower.ts';
-import { capacity } from '../contract/encoding.ts';
+import { outSize } from '../model/layer-spec.ts';
+import { denseSteps } from '../model/lower.ts';
+import { capacity } from '../contract/capacity.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
 import { importModel, writeWorkload } from './import/pipeline.ts';
-import { readLayerJson, readManifest, type WorkloadManifest } from './workload.ts';
+import { readLayerSpec, readManifest, type WorkloadManifest } from './workload.ts';
 import { writeDirAtomic } from '../tools/files.ts';
-import { cacheRoot, REPO_ROOT } from '../cosim/sim/runner.ts';
+import { cacheRoot, REPO_ROOT } from '../tools/paths.ts';
 
 /** What the demo imports: the model, and the options of `sparsetile import` it is imported with. */
 export const DEMO_MODEL = {
@@ -127,8 +128,8 @@ export interface LayerFit {
 function figures(spec: LayerSpec, cfg: ResolvedConfig, input: readonly [number, number]) {
   const S = denseSteps(spec, cfg.lanes);
   const sets = Math.ceil(spec.filters / spec.groups / cfg.filtersPerTile);
-  const outH = spec.kind === 'fc' ? 1 : outSize(input[0], spec.padH, spec.kernelH, spec.stride, spec.dilation);
-  const outW = spec.kind === 'fc' ? 1 : outSize(input[1], spec.padW, spec.kernelW, spec.stride, spec.dilation);
+  const outH = spec.kind === 'fc' ? 1 : outSize(input[0], spec.padTop + spec.padBottom, spec.kernelH, spec.strideH, spec.dilationH);
+  const outW = spec.kind === 'fc' ? 1 : outSize(input[1], spec.padLeft + spec.padRight, spec.kernelW, spec.strideW, spec.dilationW);
   const windows = outH >= 1 && outW >= 1 ? outH * outW : 0;
   // Every set at the dense S rows: the bound on rowsHw, so any schedule fits.
   const c = capacity(cfg, { S, windows, rowsPerSet: new Array<number>(sets).fill(S) }, cfg.name);
@@ -147,7 +148,7 @@ function problemText(f: ReturnType<typeof figures>, cfg: ResolvedConfig, suffix:
 }
 
 /**
- * Whether a layer fits `cfg` (section 5 as spec/encoding.ts `capacity` states it, with rowsHw
+ * Whether a layer fits `cfg` (section 5 as contract/capacity.ts `capacity` states it, with rowsHw
  * bounded by the dense S so that any schedule, the dense baseline included, fits), cropping the
  * input to the largest centred window that fits when the windows overflow the activation or output
  * memory. A square crop of side s is tried from the larger input side down (each side capped at the layer's).
@@ -288,7 +289,7 @@ export function cropActivations(layer: LayerData, size: readonly [number, number
 export function workloadCandidates(dir: string, manifest: WorkloadManifest): DemoCandidate[] {
   return manifest.layers.map((l, index) => ({
     index,
-    spec: readLayerJson(join(dir, l.dir, 'spec.json')),
+    spec: readLayerSpec(join(dir, l.dir, 'spec.json')),
     hasActs: existsSync(join(dir, l.dir, 'acts.npy')),
   }));
 }

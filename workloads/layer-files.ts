@@ -1,66 +1,63 @@
 /**
- * Layers from the files users have (.npy weights and activations, stride/padding/groups as flags or
- * a small layer JSON) and seeded random layers for studies. Every check names the file or
- * parameter, the rule, the value and the fix.
+ * Layers from the files users have: .npy weights and activations, with the geometry as flags or a
+ * small layer JSON. Every check names the file or parameter, the rule, the value and the fix.
+ *
+ * Geometry as users write it (flags and layer JSON take the same forms):
+ *   stride    s | [sh, sw]
+ *   pad       p | [ph, pw] (the same on both sides of each axis) | [top, left, bottom, right] (ONNX order)
+ *   dilation  d | [dh, dw]
+ *   groups    g
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
+import { explainSchemaError } from '../contract/schema-errors.ts';
+import { readJsonFile } from '../tools/json.ts';
 import { readNpy, type NpyArray } from '../tools/npy.ts';
-import { outSize } from '../model/lower.ts';
-import { mulberry32 } from '../model/random.ts';
+import { outputSize } from '../model/layer-spec.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
 
 /** Geometry options, from flags or a layer JSON. Missing ones default to stride 1, pad 0, groups 1, dilation 1. */
 export interface LayerGeometry {
-  stride?: number;
-  /** Same on both sides of each axis; one number for both axes or [padH, padW]. */
-  pad?: number | readonly [number, number];
+  stride?: number | readonly [number, number];
+  pad?: number | readonly [number, number] | readonly [number, number, number, number];
   groups?: number;
-  dilation?: number;
+  dilation?: number | readonly [number, number];
   name?: string;
 }
 
 const posInt = (what: string) =>
   z.number({ error: `must be a positive integer (${what})` }).int({ error: `must be a positive integer (${what})` }).min(1, { error: `must be a positive integer (${what})` });
 const natInt = z.number({ error: 'must be a non-negative integer' }).int({ error: 'must be a non-negative integer' }).min(0, { error: 'must be a non-negative integer' });
+const perAxis = (what: string) =>
+  z.union([posInt(what), z.tuple([posInt(what), posInt(what)])], { error: `must be a positive integer or an [h, w] pair of them (${what})` });
 
-/** The layer JSON: {"name"?, "stride"?, "pad"?: p | [padH, padW], "groups"?, "dilation"?}. */
-export const LayerJsonSchema = z.strictObject({
+/** The layer JSON: {"name"?, "stride"?, "pad"?, "groups"?, "dilation"?} in the forms above. */
+export const LayerGeometrySchema = z.strictObject({
   name: z.string().optional(),
-  stride: posInt('stride of the window over the input').optional(),
-  pad: z.union([natInt, z.tuple([natInt, natInt])], { error: 'must be a non-negative integer or a [padH, padW] pair' }).optional(),
+  stride: perAxis('stride of the window over the input').optional(),
+  pad: z
+    .union([natInt, z.tuple([natInt, natInt]), z.tuple([natInt, natInt, natInt, natInt])], {
+      error: 'must be a non-negative integer, a [padH, padW] pair or [top, left, bottom, right]',
+    })
+    .optional(),
   groups: posInt('channel groups').optional(),
-  dilation: posInt('kernel dilation').optional(),
+  dilation: perAxis('kernel dilation').optional(),
 });
 
-export function readLayerJson(file: string): LayerGeometry {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new SparsetileError(
-      err.code ? `${file}: cannot be read (${err.code}). Check the path.` : `${file}: is not valid JSON (${err.message}). Fix the syntax and try again.`,
-    );
-  }
-  const parsed = LayerJsonSchema.safeParse(raw);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    if (i.code === 'unrecognized_keys') {
-      throw new SparsetileError(
-        `${file}: unknown key ${i.keys.map((k) => `"${k}"`).join(', ')}. A layer JSON may hold only "name", "stride", "pad", "groups" and "dilation"; remove it or fix its spelling.`,
-      );
-    }
-    let value: unknown = raw;
-    for (const key of i.path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
-    throw new SparsetileError(`${file}: field "${i.path.join('.')}" ${i.message}, got ${showValue(value)}.`);
-  }
+const GEOMETRY_HELP = {
+  keysRule: 'A layer JSON may hold only "name", "stride", "pad", "groups" and "dilation"',
+  showWhere: false,
+  example: 'every key of a layer JSON is optional',
+};
+
+/** Reads a layer JSON (`--layer`): the geometry of a layer whose tensors come from .npy files. */
+export function readLayerGeometry(file: string): LayerGeometry {
+  const raw = readJsonFile(file);
+  const parsed = LayerGeometrySchema.safeParse(raw);
+  if (!parsed.success) throw new SparsetileError(explainSchemaError(file, parsed.error.issues, raw, GEOMETRY_HELP));
   return parsed.data as LayerGeometry;
 }
-
-const ACCEPTED = ['int8', 'int16', 'int32'];
 
 function checkInt(name: string, v: number | undefined, min: number, what: string): number {
   if (v === undefined) return min === 0 ? 0 : 1;
@@ -70,6 +67,19 @@ function checkInt(name: string, v: number | undefined, min: number, what: string
   return v;
 }
 
+/** [h, w] from one number or a pair. */
+const pairOf = (v: number | readonly number[] | undefined): [number | undefined, number | undefined] =>
+  Array.isArray(v) ? [v[0], v[1]] : [v as number | undefined, v as number | undefined];
+
+/** [top, left, bottom, right] from p, [ph, pw] or the four sides. */
+function padSides(v: LayerGeometry['pad']): (number | undefined)[] {
+  if (Array.isArray(v) && v.length === 4) return [...v];
+  const [h, w] = pairOf(v as number | readonly number[] | undefined);
+  return [h, w, h, w];
+}
+
+const ACCEPTED = ['int8', 'int16', 'int32'];
+
 /** Resolves geometry and shapes into a LayerSpec, with errors naming the offending file or flag. */
 export function layerSpec(
   wShape: readonly number[],
@@ -77,12 +87,10 @@ export function layerSpec(
   geo: LayerGeometry,
   names: { weights: string; acts: string },
 ): LayerSpec {
-  const stride = checkInt('stride', geo.stride, 1, 'step of the window over the input');
+  const [sh, sw] = pairOf(geo.stride).map((v) => checkInt('stride', v, 1, 'step of the window over the input'));
   const groups = checkInt('groups', geo.groups, 1, 'channel groups');
-  const dilation = checkInt('dilation', geo.dilation, 1, 'spacing of kernel taps');
-  const padPair = Array.isArray(geo.pad) ? geo.pad : [geo.pad, geo.pad];
-  const padH = checkInt('pad', padPair[0] as number | undefined, 0, 'zero padding on each side');
-  const padW = checkInt('pad', padPair[1] as number | undefined, 0, 'zero padding on each side');
+  const [dh, dw] = pairOf(geo.dilation).map((v) => checkInt('dilation', v, 1, 'spacing of kernel taps'));
+  const [padTop, padLeft, padBottom, padRight] = padSides(geo.pad).map((v) => checkInt('pad', v, 0, 'zero padding on each side'));
   const shape = (s: readonly number[]) => `[${s.join(', ')}]`;
   const dims = (s: readonly number[]) => `${s.length} dimension${s.length === 1 ? '' : 's'} ${shape(s)}`;
   if (wShape.length !== 4 && wShape.length !== 2) {
@@ -112,17 +120,19 @@ export function layerSpec(
   const inH = fc ? 1 : aShape[1];
   const inW = fc ? 1 : aShape[2];
   if (inH < 1 || inW < 1) throw new SparsetileError(`${names.acts}: the image must be at least 1x1, got shape ${shape(aShape)}.`);
-  const outH = outSize(inH, padH, R, stride, dilation);
-  const outW = outSize(inW, padW, Q, stride, dilation);
+  const spec: LayerSpec = {
+    name: geo.name ?? 'layer', kind: fc ? 'fc' : 'conv', filters: F, channels: C, kernelH: R, kernelW: Q,
+    inH, inW, strideH: sh, strideW: sw, padTop, padBottom, padLeft, padRight, dilationH: dh, dilationW: dw, groups,
+  };
+  const { outH, outW } = outputSize(spec);
   if (outH < 1 || outW < 1) {
+    const pad = padTop === padBottom && padLeft === padRight ? `${padTop},${padLeft}` : `${padTop},${padLeft},${padBottom},${padRight}`;
+    const dil = dh === dw ? `${dh}` : `${dh}x${dw}`;
     throw new SparsetileError(
-      `${names.acts}: the ${inH}x${inW} image with padding ${padH},${padW} is smaller than the ${R}x${Q} kernel at dilation ${dilation}, so there is no output position. Add padding or use a larger input.`,
+      `${names.acts}: the ${inH}x${inW} image with padding ${pad} is smaller than the ${R}x${Q} kernel at dilation ${dil}, so there is no output position. Add padding or use a larger input.`,
     );
   }
-  return {
-    name: geo.name ?? 'layer', kind: fc ? 'fc' : 'conv', filters: F, channels: C, kernelH: R, kernelW: Q,
-    inH, inW, stride, padH, padW, dilation, groups,
-  };
+  return spec;
 }
 
 function checkValues(arr: NpyArray, file: string, bits: number, field: string, what: string): Int32Array {
@@ -154,7 +164,7 @@ function checkValues(arr: NpyArray, file: string, bits: number, field: string, w
 
 /** Reads and validates a layer: dtypes, shapes against each other and the geometry, values against the widths. */
 export function loadLayer(weightsNpy: string, actsNpy: string, opts: LayerGeometry & { layerJson?: string }, cfg: ResolvedConfig): LayerData {
-  const geo: LayerGeometry = opts.layerJson ? readLayerJson(opts.layerJson) : opts;
+  const geo: LayerGeometry = opts.layerJson ? readLayerGeometry(opts.layerJson) : opts;
   const w = readNpy(weightsNpy);
   const a = readNpy(actsNpy);
   const spec = layerSpec(w.shape, a.shape, geo, { weights: weightsNpy, acts: actsNpy });
@@ -163,47 +173,4 @@ export function loadLayer(weightsNpy: string, actsNpy: string, opts: LayerGeomet
     weights: checkValues(w, weightsNpy, cfg.weightBits, 'weightBits', 'weight'),
     acts: checkValues(a, actsNpy, cfg.activationBits, 'activationBits', 'activation'),
   };
-}
-
-/**
- * A seeded random layer: each weight is non-zero with probability 1 - sparsity, uniform over the
- * non-zero values of weightBits; activations are uniform over activationBits. The default input is
- * 8x8 (or the effective kernel size if larger).
- */
-export function randomLayer(
-  shape: readonly number[],
-  sparsity: number,
-  seed: number,
-  cfg: Pick<ResolvedConfig, 'weightBits' | 'activationBits'>,
-  opts: LayerGeometry & { inputSize?: readonly [number, number] } = {},
-): LayerData {
-  if (!(sparsity >= 0 && sparsity <= 1)) throw new SparsetileError(`--sparsity must be a number from 0 to 1, got ${showValue(sparsity)}.`);
-  if (!Number.isInteger(seed)) throw new SparsetileError(`--seed must be an integer, got ${showValue(seed)}.`);
-  if ((shape.length !== 4 && shape.length !== 2) || shape.some((d) => !Number.isInteger(d) || d < 1)) {
-    throw new SparsetileError(`--shape must be K,C,R,S (convolution) or K,C (fully connected) with positive integers, got ${showValue(shape.join(','))}.`);
-  }
-  const fc = shape.length === 2;
-  const groups = opts.groups ?? 1;
-  const dil = opts.dilation ?? 1;
-  const [F, C] = shape;
-  const R = fc ? 1 : shape[2];
-  const Q = fc ? 1 : shape[3];
-  const [H, W] = fc ? [1, 1] : (opts.inputSize ?? [Math.max(8, dil * (R - 1) + 1), Math.max(8, dil * (Q - 1) + 1)]);
-  const aShape = fc ? [C * groups] : [C * groups, H, W];
-  const spec = layerSpec(shape, aShape, opts, { weights: '--shape', acts: '--input-size' });
-  const rng = mulberry32(seed);
-  const wlo = -(2 ** (cfg.weightBits - 1));
-  const whi = 2 ** (cfg.weightBits - 1) - 1;
-  const weights = new Int32Array(F * C * R * Q);
-  for (let i = 0; i < weights.length; i++) {
-    if (rng.next() < sparsity) continue;
-    // uniform over wlo..-1, 1..whi: draw from wlo..whi-1 and shift the non-negative draws up by one
-    const v = rng.int(wlo, whi - 1);
-    weights[i] = v >= 0 ? v + 1 : v;
-  }
-  const alo = -(2 ** (cfg.activationBits - 1));
-  const ahi = 2 ** (cfg.activationBits - 1) - 1;
-  const acts = new Int32Array(aShape.reduce((x, y) => x * y, 1));
-  for (let i = 0; i < acts.length; i++) acts[i] = rng.int(alo, ahi);
-  return { spec, weights, acts };
 }

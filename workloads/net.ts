@@ -8,6 +8,7 @@
  * at the end of this file.
  */
 import type { ResolvedConfig } from '../contract/config.ts';
+import { strideTag } from '../model/layer-spec.ts';
 import { lowerLayer } from '../model/lower.ts';
 import { scheduleJob } from '../model/schedule.ts';
 import { jobStats, layerStats } from '../model/stats.ts';
@@ -129,7 +130,7 @@ export async function runNetwork(network: string, cfg: ResolvedConfig, opts: Net
     layers.push({
       name: spec.name,
       kind: spec.kind,
-      shape: `${spec.filters}x${spec.channels}x${spec.kernelH}x${spec.kernelW}${spec.groups > 1 ? `/g${spec.groups}` : ''}@${spec.inH}x${spec.inW}${spec.stride > 1 ? `s${spec.stride}` : ''}`,
+      shape: `${spec.filters}x${spec.channels}x${spec.kernelH}x${spec.kernelW}${spec.groups > 1 ? `/g${spec.groups}` : ''}@${spec.inH}x${spec.inW}${strideTag(spec)}`,
       groups: spec.groups,
       weights: w,
       density: nnz / w,

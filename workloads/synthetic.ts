@@ -1,11 +1,15 @@
 /**
- * Synthetic weights for catalog layers. The published pruned networks give only per-layer densities,
+ * Synthetic layers: seeded random layers for tests, studies and benchmarks (randomLayer), and
+ * synthetic weights for catalog layers. The published pruned networks give only per-layer densities,
  * not weights, so sparsetile places exactly round(density * count) non-zero weights uniformly at
  * random from a seed. These weights are SYNTHETIC: their zero pattern has the published density but
  * none of the structure a real pruned network may have. Every output that uses them says so.
  */
+import type { ResolvedConfig } from '../contract/config.ts';
+import { SparsetileError, showValue } from '../contract/errors.ts';
 import { mulberry32 } from '../model/random.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
+import { layerSpec, type LayerGeometry } from './layer-files.ts';
 import { layerWeightCount } from './catalog/schema.ts';
 
 export const SYNTHETIC_LABEL = 'synthetic weights: published per-layer densities, uniform random placement from a seed';
@@ -62,4 +66,47 @@ export function syntheticWeights(spec: LayerSpec, density: number, seed: number,
 /** A catalog layer as LayerData with synthetic weights and no activations (cycle counts need none). */
 export function syntheticLayer(spec: LayerSpec, density: number, seed: number, weightBits = 16): LayerData {
   return { spec, weights: syntheticWeights(spec, density, seed, weightBits), acts: new Int32Array(0) };
+}
+
+/**
+ * A seeded random layer: each weight is non-zero with probability 1 - sparsity, uniform over the
+ * non-zero values of weightBits; activations are uniform over activationBits. The default input is
+ * 8x8 (or the effective kernel size if larger).
+ */
+export function randomLayer(
+  shape: readonly number[],
+  sparsity: number,
+  seed: number,
+  cfg: Pick<ResolvedConfig, 'weightBits' | 'activationBits'>,
+  opts: LayerGeometry & { inputSize?: readonly [number, number] } = {},
+): LayerData {
+  if (!(sparsity >= 0 && sparsity <= 1)) throw new SparsetileError(`--sparsity must be a number from 0 to 1, got ${showValue(sparsity)}.`);
+  if (!Number.isInteger(seed)) throw new SparsetileError(`--seed must be an integer, got ${showValue(seed)}.`);
+  if ((shape.length !== 4 && shape.length !== 2) || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new SparsetileError(`--shape must be K,C,R,S (convolution) or K,C (fully connected) with positive integers, got ${showValue(shape.join(','))}.`);
+  }
+  const fc = shape.length === 2;
+  const groups = opts.groups ?? 1;
+  const [dilH, dilW] = Array.isArray(opts.dilation) ? opts.dilation : [opts.dilation ?? 1, opts.dilation ?? 1];
+  const [F, C] = shape;
+  const R = fc ? 1 : shape[2];
+  const Q = fc ? 1 : shape[3];
+  const [H, W] = fc ? [1, 1] : (opts.inputSize ?? [Math.max(8, dilH * (R - 1) + 1), Math.max(8, dilW * (Q - 1) + 1)]);
+  const aShape = fc ? [C * groups] : [C * groups, H, W];
+  const spec = layerSpec(shape, aShape, opts, { weights: '--shape', acts: '--input-size' });
+  const rng = mulberry32(seed);
+  const wlo = -(2 ** (cfg.weightBits - 1));
+  const whi = 2 ** (cfg.weightBits - 1) - 1;
+  const weights = new Int32Array(F * C * R * Q);
+  for (let i = 0; i < weights.length; i++) {
+    if (rng.next() < sparsity) continue;
+    // uniform over wlo..-1, 1..whi: draw from wlo..whi-1 and shift the non-negative draws up by one
+    const v = rng.int(wlo, whi - 1);
+    weights[i] = v >= 0 ? v + 1 : v;
+  }
+  const alo = -(2 ** (cfg.activationBits - 1));
+  const ahi = 2 ** (cfg.activationBits - 1) - 1;
+  const acts = new Int32Array(aShape.reduce((x, y) => x * y, 1));
+  for (let i = 0; i < acts.length; i++) acts[i] = rng.int(alo, ahi);
+  return { spec, weights, acts };
 }

@@ -13,25 +13,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readNpy } from '../tools/npy.ts';
 import { SparsetileError } from '../contract/errors.ts';
+import { LayerSpecSchema } from '../model/layer-spec.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
 
 export const WORKLOAD_FORMAT = 'sparsetile-workload';
+/** 2: spec.json holds per-axis strides and dilations and per-side padding (strideH, padTop, ...). */
+export const WORKLOAD_VERSION = 2;
 
-const LayerSpecSchema = z.object({
-  name: z.string(),
-  kind: z.enum(['conv', 'fc']),
-  filters: z.number().int().min(1),
-  channels: z.number().int().min(1),
-  kernelH: z.number().int().min(1),
-  kernelW: z.number().int().min(1),
-  inH: z.number().int().min(1),
-  inW: z.number().int().min(1),
-  stride: z.number().int().min(1),
-  padH: z.number().int().min(0),
-  padW: z.number().int().min(0),
-  dilation: z.number().int().min(1),
-  groups: z.number().int().min(1),
-});
 
 const ManifestLayerSchema = z.object({
   name: z.string(),
@@ -49,7 +37,7 @@ const ManifestLayerSchema = z.object({
 
 export const ManifestSchema = z.object({
   format: z.literal(WORKLOAD_FORMAT),
-  version: z.literal(1),
+  version: z.literal(WORKLOAD_VERSION),
   name: z.string(),
   synthetic: z.boolean(),
   source: z.record(z.string(), z.unknown()),
@@ -71,6 +59,10 @@ export function readManifest(dir: string): WorkloadManifest {
   } catch (e) {
     throw new SparsetileError(`${file}: cannot be read as JSON (${(e as Error).message}). Re-run \`sparsetile import\` to write the workload again.`);
   }
+  const version = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).version : undefined;
+  if ((raw as Record<string, unknown> | null)?.format === WORKLOAD_FORMAT && typeof version === 'number' && version < WORKLOAD_VERSION) {
+    throw new SparsetileError(`${file}: is a version ${version} workload, written by an older sparsetile; this one reads version ${WORKLOAD_VERSION} (per-axis strides and per-side padding). Re-run \`sparsetile import\` on the model to write it again.`);
+  }
   const p = ManifestSchema.safeParse(raw);
   if (!p.success) {
     const i = p.error.issues[0]!;
@@ -79,8 +71,8 @@ export function readManifest(dir: string): WorkloadManifest {
   return p.data;
 }
 
-/** Reads a spec.json written by import: the full LayerSpec. */
-export function readLayerJson(file: string): LayerSpec {
+/** Reads a spec.json written by import: the full LayerSpec (plus the layer's quantisation, which is ignored here). */
+export function readLayerSpec(file: string): LayerSpec {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -98,7 +90,7 @@ export function readLayerJson(file: string): LayerSpec {
 /** Loads one layer of a workload folder; `withActs` false skips acts.npy (cycle counts need only weights). */
 export function readWorkloadLayer(dir: string, layer: ManifestLayer, withActs: boolean): LayerData {
   const ldir = join(dir, layer.dir);
-  const spec = readLayerJson(join(ldir, 'spec.json'));
+  const spec = readLayerSpec(join(ldir, 'spec.json'));
   const w = readNpy(join(ldir, 'weights.npy'));
   const expect = spec.filters * spec.channels * spec.kernelH * spec.kernelW;
   if (w.data.length !== expect) {

@@ -11,21 +11,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { SparsetileError } from '../../contract/errors.ts';
+import { cacheRoot } from '../../tools/paths.ts';
 import { toolVersion } from '../../tools/versions.ts';
 
 export type SimName = 'verilator' | 'icarus';
 export const SIM_NAMES: readonly SimName[] = ['verilator', 'icarus'];
-
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-
-/** Root of the build caches: $SPARSETILE_CACHE or <repo>/.cache. */
-export function cacheRoot(): string {
-  return process.env.SPARSETILE_CACHE ? resolve(process.env.SPARSETILE_CACHE) : join(REPO_ROOT, '.cache');
-}
 
 export interface BuildSpec {
   /** Verilog/SystemVerilog sources; the testbench last. */

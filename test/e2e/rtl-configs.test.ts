@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, namedConfigs } from '../../contract/config.ts';
 import { generateRtl } from '../../generators/rtl.ts';
-import { synthesizeArea } from '../../generators/synth.ts';
+import { synthesizeArea } from '../../generators/synth/area.ts';
 import { runCli } from '../support/cli.ts';
 import { SLOW } from '../support/seed.ts';
 import { icarusCompile, lint, runIcarus, writeDirectedJob } from '../support/rtl-support.ts';
@@ -96,8 +96,8 @@ describe('sparsetile generate', () => {
 });
 
 describe('generated TypeScript header', () => {
-  it.each(namedConfigs())('%s.params.ts is accepted by the co-simulation packer (spec/encoding.ts)', async (name) => {
-    const { loadParamsLayout } = await import('../../contract/encoding.ts');
+  it.each(namedConfigs())('%s.params.ts is accepted by the co-simulation packer (cosim/params.ts)', async (name) => {
+    const { loadParamsLayout } = await import('../../cosim/params.ts');
     const { writeBundle } = await import('../../generators/bundle.ts');
     const out = join(mkdtempSync(join(tmpdir(), 'st-params-')), name);
     await writeBundle(loadConfig(name), out);

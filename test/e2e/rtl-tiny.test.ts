@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../contract/config.ts';
 import { generateRtl, type GeneratedFile } from '../../generators/rtl.ts';
-import { synthesizeArea } from '../../generators/synth.ts';
+import { synthesizeArea } from '../../generators/synth/area.ts';
 import { icarusCompile, lint, runIcarus, writeDirectedJob } from '../support/rtl-support.ts';
 
 const cfg = loadConfig('tiny');

@@ -13,8 +13,8 @@ export function referenceConv(data: LayerData, accumulatorBits: number): { out: 
   const F = s.filters;
   const C = s.channels;
   const perGroup = F / s.groups;
-  const outH = Math.floor((s.inH + 2 * s.padH - s.dilation * (s.kernelH - 1) - 1) / s.stride) + 1;
-  const outW = Math.floor((s.inW + 2 * s.padW - s.dilation * (s.kernelW - 1) - 1) / s.stride) + 1;
+  const outH = Math.floor((s.inH + s.padTop + s.padBottom - s.dilationH * (s.kernelH - 1) - 1) / s.strideH) + 1;
+  const outW = Math.floor((s.inW + s.padLeft + s.padRight - s.dilationW * (s.kernelW - 1) - 1) / s.strideW) + 1;
   const out: bigint[] = [];
   for (let f = 0; f < F; f++) {
     const group = Math.floor(f / perGroup);
@@ -24,8 +24,8 @@ export function referenceConv(data: LayerData, accumulatorBits: number): { out: 
         for (let c = 0; c < C; c++) {
           for (let r = 0; r < s.kernelH; r++) {
             for (let q = 0; q < s.kernelW; q++) {
-              const y = ho * s.stride - s.padH + r * s.dilation;
-              const x = wo * s.stride - s.padW + q * s.dilation;
+              const y = ho * s.strideH - s.padTop + r * s.dilationH;
+              const x = wo * s.strideW - s.padLeft + q * s.dilationW;
               if (y < 0 || x < 0 || y >= s.inH || x >= s.inW) continue;
               const weight = data.weights[f * C * s.kernelH * s.kernelW + c * s.kernelH * s.kernelW + r * s.kernelW + q];
               const act = data.acts[(group * C + c) * s.inH * s.inW + y * s.inW + x];

@@ -18,10 +18,13 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const out = (inSize: number, k: number, s: number, p: number) => Math.floor((inSize + 2 * p - k) / s) + 1;
 
 function conv(name: string, F: number, C: number, k: number, inHW: number, stride = 1, pad = 0, groups = 1): CatalogLayer {
-  return { name, kind: 'conv', filters: F, channels: C, kernelH: k, kernelW: k, inH: inHW, inW: inHW, stride, padH: pad, padW: pad, dilation: 1, groups };
+  return {
+    name, kind: 'conv', filters: F, channels: C, kernelH: k, kernelW: k, inH: inHW, inW: inHW,
+    strideH: stride, strideW: stride, padTop: pad, padBottom: pad, padLeft: pad, padRight: pad, dilationH: 1, dilationW: 1, groups,
+  };
 }
 function fc(name: string, F: number, C: number): CatalogLayer {
-  return { name, kind: 'fc', filters: F, channels: C, kernelH: 1, kernelW: 1, inH: 1, inW: 1, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 1 };
+  return { name, kind: 'fc', filters: F, channels: C, kernelH: 1, kernelW: 1, inH: 1, inW: 1, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 };
 }
 
 const ASSUMPTION: CatalogSource = {

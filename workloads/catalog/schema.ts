@@ -9,26 +9,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SparsetileError } from '../../contract/errors.ts';
+import { LayerSpecSchema } from '../../model/layer-spec.ts';
 import type { LayerSpec } from '../../model/types.ts';
 
 export const CATALOG_DIR = dirname(fileURLToPath(import.meta.url));
 
 const posInt = z.number().int().min(1);
-const LayerSchema = z.strictObject({
-  name: z.string().min(1),
-  kind: z.enum(['conv', 'fc']),
-  filters: posInt,
-  channels: posInt,
-  kernelH: posInt,
-  kernelW: posInt,
-  inH: posInt,
-  inW: posInt,
-  stride: posInt,
-  padH: z.number().int().min(0),
-  padW: z.number().int().min(0),
-  dilation: posInt,
-  groups: posInt,
-});
+/** Catalog layers are complete LayerSpecs, no extra keys. */
+const LayerSchema = LayerSpecSchema.strict();
 const SourceSchema = z.strictObject({ id: z.string().min(1), citation: z.string().min(1), url: z.string().optional() });
 const DensitySchema = z.strictObject({
   density: z.number().min(0).max(1),

@@ -5,6 +5,7 @@
  * Unsupported operators are an error that names the operator and the node.
  */
 import { SparsetileError } from '../../contract/errors.ts';
+import { outputSize } from '../../model/layer-spec.ts';
 import type { LayerSpec } from '../../model/types.ts';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode, type OnnxGraphIR, type Tensor } from './onnx.ts';
 
@@ -49,7 +50,7 @@ export function layerNodeOf(g: OnnxGraphIR, n: GraphNode, inDims: readonly numbe
     const groups = attrInt(n, 'group', 1);
     return {
       node: n,
-      spec: { name: n.name, kind: 'conv', filters: F, channels: C, kernelH: kH, kernelW: kW, inH: inDims[2]!, inW: inDims[3]!, stride: strides[0]!, padH: pads[0]!, padW: pads[1]!, dilation: dil[0]!, groups },
+      spec: { name: n.name, kind: 'conv', filters: F, channels: C, kernelH: kH, kernelW: kW, inH: inDims[2]!, inW: inDims[3]!, strideH: strides[0]!, strideW: strides[0]!, padTop: pads[0]!, padBottom: pads[0]!, padLeft: pads[1]!, padRight: pads[1]!, dilationH: dil[0]!, dilationW: dil[0]!, groups },
       weights: w.data,
       bias: b ? b.data : null,
     };
@@ -73,7 +74,7 @@ export function layerNodeOf(g: OnnxGraphIR, n: GraphNode, inDims: readonly numbe
     }
     return {
       node: n,
-      spec: { name: n.name, kind: 'fc', filters: F, channels: C, kernelH: 1, kernelW: 1, inH: 1, inW: 1, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 1 },
+      spec: { name: n.name, kind: 'fc', filters: F, channels: C, kernelH: 1, kernelW: 1, inH: 1, inW: 1, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 },
       weights,
       bias,
     };
@@ -100,9 +101,9 @@ function convPads(g: OnnxGraphIR, n: GraphNode, inDims: readonly number[], k: nu
 
 /** Reference convolution in float: weights [F, C, kH, kW] over input [C*G, H, W]. */
 export function convFloat(spec: LayerSpec, w: ArrayLike<number>, x: ArrayLike<number>, bias: ArrayLike<number> | null): Tensor {
-  const { filters: F, channels: C, kernelH: R, kernelW: Q, inH: H, inW: W, stride: s, padH, padW, dilation: dl, groups: G } = spec;
-  const oH = Math.floor((H + 2 * padH - dl * (R - 1) - 1) / s) + 1;
-  const oW = Math.floor((W + 2 * padW - dl * (Q - 1) - 1) / s) + 1;
+  const { filters: F, channels: C, kernelH: R, kernelW: Q, inH: H, inW: W, groups: G } = spec;
+  const { strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, padTop, padLeft } = spec;
+  const { outH: oH, outW: oW } = outputSize(spec);
   const out = new Float64Array(F * oH * oW);
   const Fg = F / G;
   for (let f = 0; f < F; f++) {
@@ -115,10 +116,10 @@ export function convFloat(spec: LayerSpec, w: ArrayLike<number>, x: ArrayLike<nu
           const xc = (g * C + c) * H;
           const wc = (f * C + c) * R;
           for (let r = 0; r < R; r++) {
-            const y = oy * s + r * dl - padH;
+            const y = oy * sh + r * dh - padTop;
             if (y < 0 || y >= H) continue;
             for (let q = 0; q < Q; q++) {
-              const xx = ox * s + q * dl - padW;
+              const xx = ox * sw + q * dw - padLeft;
               if (xx < 0 || xx >= W) continue;
               const wv = w[(wc + r) * Q + q]!;
               if (wv !== 0) acc += wv * x[(xc + y) * W + xx]!;

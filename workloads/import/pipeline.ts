@@ -16,7 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { SparsetileError } from '../../contract/errors.ts';
 import { encodeNpy, readNpy } from '../../tools/npy.ts';
 import type { LayerSpec } from '../../model/types.ts';
-import { WORKLOAD_FORMAT, type ManifestLayer } from '../workload.ts';
+import { WORKLOAD_FORMAT, WORKLOAD_VERSION, type ManifestLayer } from '../workload.ts';
 import { readOnnx, type OnnxGraphIR, type Tensor } from './onnx.ts';
 import { convFloat, runGraph, type LayerNode } from './interp.ts';
 import { layerDir, safeName, weightManifest } from './layer-manifest.ts';
@@ -197,7 +197,7 @@ export function importModel(o: ImportOptions): ImportResult {
   const name = o.name ?? safeName(tf && stem === 'model' ? basename(dirname(o.file)) : stem);
   const manifest = {
     format: WORKLOAD_FORMAT,
-    version: 1 as const,
+    version: WORKLOAD_VERSION,
     name,
     synthetic: false,
     source: tf ? tf.source : { file: o.file, kind: 'onnx', opset: g.opset, nodes: g.nodes.length },
@@ -232,7 +232,7 @@ export function writeWorkload(dir: string, r: ImportResult): void {
     if (l.actsQ) writeFileSync(join(ld, 'acts.npy'), encodeNpy('int16', s.kind === 'fc' ? [s.channels] : [s.channels * s.groups, s.inH, s.inW], l.actsQ));
     const { manifest: m } = l;
     // layer.json is what `sparsetile run --layer` reads; spec.json is the full LayerSpec with the quantisation
-    const layerJson = { name: s.name, stride: s.stride, pad: s.padH === s.padW ? s.padH : [s.padH, s.padW], groups: s.groups, dilation: s.dilation };
+    const layerJson = { name: s.name, stride: [s.strideH, s.strideW], pad: [s.padTop, s.padLeft, s.padBottom, s.padRight], groups: s.groups, dilation: [s.dilationH, s.dilationW] };
     writeFileSync(join(ld, 'layer.json'), `${JSON.stringify(layerJson, null, 2)}\n`);
     writeFileSync(join(ld, 'spec.json'), `${JSON.stringify({ ...s, fracBits: m.fracBits, actFracBits: m.actFracBits }, null, 2)}\n`);
   }

@@ -27,7 +27,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SparsetileError } from '../../contract/errors.ts';
 import type { LayerSpec } from '../../model/types.ts';
-import { WORKLOAD_FORMAT } from '../workload.ts';
+import { WORKLOAD_FORMAT, WORKLOAD_VERSION } from '../workload.ts';
 import type { GraphNode, OnnxGraphIR, Tensor } from './onnx.ts';
 import { layerDir, weightManifest } from './layer-manifest.ts';
 import { pruneLayers } from './prune.ts';
@@ -300,12 +300,12 @@ function inferFromWeights(file: string, format: TfjsModel['format'], weights: Ma
       const padW = Math.floor((kw - 1) / 2);
       if (kh % 2 === 0 || kw % 2 === 0) assumptions.push(`"${w.name}": even kernel ${kh}x${kw}: 'same' padding would be asymmetric; written with pad ${padH}x${padW}`);
       const spec: LayerSpec = dw
-        ? { name: w.name, kind: 'conv', filters: cin * cout, channels: 1, kernelH: kh, kernelW: kw, inH: H, inW: W, stride: 1, padH, padW, dilation: 1, groups: cin }
-        : { name: w.name, kind: 'conv', filters: cout, channels: cin, kernelH: kh, kernelW: kw, inH: H, inW: W, stride: 1, padH, padW, dilation: 1, groups: 1 };
+        ? { name: w.name, kind: 'conv', filters: cin * cout, channels: 1, kernelH: kh, kernelW: kw, inH: H, inW: W, strideH: 1, strideW: 1, padTop: padH, padBottom: padH, padLeft: padW, padRight: padW, dilationH: 1, dilationW: 1, groups: cin }
+        : { name: w.name, kind: 'conv', filters: cout, channels: cin, kernelH: kh, kernelW: kw, inH: H, inW: W, strideH: 1, strideW: 1, padTop: padH, padBottom: padH, padLeft: padW, padRight: padW, dilationH: 1, dilationW: 1, groups: 1 };
       layers.push({ spec, weights: dw ? depthwiseToFcrq(w.data, w.dims) : hwioToFcrq(w.data, w.dims), from: w.name, tfShape: w.dims });
     } else if (w.dims.length === 2) {
       const [I, F] = w.dims as [number, number];
-      layers.push({ spec: { name: w.name, kind: 'fc', filters: F, channels: I, kernelH: 1, kernelW: 1, inH: 1, inW: 1, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 1 }, weights: denseToFc(w.data, w.dims), from: w.name, tfShape: w.dims });
+      layers.push({ spec: { name: w.name, kind: 'fc', filters: F, channels: I, kernelH: 1, kernelW: 1, inH: 1, inW: 1, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 }, weights: denseToFc(w.data, w.dims), from: w.name, tfShape: w.dims });
     } else {
       unlowered.push(`${w.name} [${w.dims.join(', ')}]`);
     }
@@ -385,7 +385,7 @@ function fromGraphDef(file: string, topo: Record<string, unknown>, weights: Map<
       const [r0, c0] = w.dims as [number, number];
       const fc = tb ? Float64Array.from(w.data) : denseToFc(w.data, w.dims);
       const [F, I] = tb ? [r0, c0] : [c0, r0];
-      layers.push({ spec: { name: n.name, kind: 'fc', filters: F, channels: I, kernelH: 1, kernelW: 1, inH: 1, inW: 1, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 1 }, weights: fc, from: wname, tfShape: w.dims });
+      layers.push({ spec: { name: n.name, kind: 'fc', filters: F, channels: I, kernelH: 1, kernelW: 1, inH: 1, inW: 1, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 }, weights: fc, from: wname, tfShape: w.dims });
       continue;
     }
     if (w.dims.length !== 4) continue;
@@ -410,8 +410,8 @@ function fromGraphDef(file: string, topo: Record<string, unknown>, weights: Map<
     if (why) throw new SparsetileError(`${file}: node "${n.name}" (${n.op}) cannot be lowered onto the tile: its ${why}.`);
     if (pads[0] !== pads[2] || pads[1] !== pads[3]) assumptions.push(`"${n.name}": asymmetric padding [${pads.join(', ')}] (TF 'same' with stride ${st[1]}): written with the leading pad ${pads[0]}x${pads[1]}; the extra bottom/right zero row/column is the host's`);
     const spec: LayerSpec = isDw
-      ? { name: n.name, kind: 'conv', filters: cin * cout, channels: 1, kernelH: kh, kernelW: kw, inH: H, inW: W, stride: st[1]!, padH: pads[0], padW: pads[1], dilation: dl[1]!, groups: cin }
-      : { name: n.name, kind: 'conv', filters: cout, channels: cin, kernelH: kh, kernelW: kw, inH: H, inW: W, stride: st[1]!, padH: pads[0], padW: pads[1], dilation: dl[1]!, groups: 1 };
+      ? { name: n.name, kind: 'conv', filters: cin * cout, channels: 1, kernelH: kh, kernelW: kw, inH: H, inW: W, strideH: st[1]!, strideW: st[1]!, padTop: pads[0], padBottom: pads[0], padLeft: pads[1], padRight: pads[1], dilationH: dl[1]!, dilationW: dl[1]!, groups: cin }
+      : { name: n.name, kind: 'conv', filters: cout, channels: cin, kernelH: kh, kernelW: kw, inH: H, inW: W, strideH: st[1]!, strideW: st[1]!, padTop: pads[0], padBottom: pads[0], padLeft: pads[1], padRight: pads[1], dilationH: dl[1]!, dilationW: dl[1]!, groups: 1 };
     layers.push({ spec, weights: isDw ? depthwiseToFcrq(w.data, w.dims) : hwioToFcrq(w.data, w.dims), from: wname, tfShape: w.dims });
   }
   if (assumed) assumptions.push(`some input sizes are unknown in the GraphDef: those layers assume ${dflt[0]} x ${dflt[1]}${inputShape ? ' (from --input-shape)' : ' (set it with --input-shape CxHxW)'}`);
@@ -856,7 +856,7 @@ export function importTfjsWeightsOnly(o: ImportOptions, m: TfjsModel): ImportRes
   const name = o.name ?? (base === 'model' || base === '' ? basename(dirname(m.file)) : base).replace(/[^A-Za-z0-9_.-]+/g, '_');
   const manifest = {
     format: WORKLOAD_FORMAT,
-    version: 1 as const,
+    version: WORKLOAD_VERSION,
     name,
     synthetic: false,
     source: m.source,

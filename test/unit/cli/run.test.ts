@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../contract/config.ts';
 import { encodeNpy, parseNpy } from '../../../tools/npy.ts';
-import { randomLayer } from '../../../workloads/layer-files.ts';
+import { randomLayer } from '../../../workloads/synthetic.ts';
 import { referenceConv, referenceStage } from '../../support/reference.ts';
 import { runCli } from '../../support/cli.ts';
 
@@ -45,7 +45,7 @@ describe('sparsetile run', () => {
     writeFileSync(join(d, 'layer.json'), JSON.stringify({ stride: 2, pad: [1, 0], groups: 2 }));
     const r = await runCli(['run', '--config', 'tiny', '--weights', join(d, 'w.npy'), '--acts', join(d, 'a.npy'), '--layer', join(d, 'layer.json'), '--scheduler', 'greedy', '--out', join(d, 'out')]);
     expect(r.exitCode, String(r.all)).toBe(0);
-    const ref = referenceConv({ ...data, spec: { ...data.spec, stride: 2, padH: 1, padW: 0 } }, cfg.accumulatorBits);
+    const ref = referenceConv({ ...data, spec: { ...data.spec, strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 0, padRight: 0 } }, cfg.accumulatorBits);
     const acc = parseNpy(readFileSync(join(d, 'out', 'outputs.npy')));
     expect(acc.shape).toEqual([4, ref.outH, ref.outW]);
     expect(Array.from(acc.data, BigInt)).toEqual(ref.out);
@@ -67,7 +67,7 @@ describe('sparsetile run', () => {
       runCli(['run', '--help']),
     ]);
     for (const r of [a, b, big]) expect(r.exitCode, String(r.all)).toBe(0);
-    // Section 5 (spec/encoding.ts capacity): 144 windows x Qw 7 = 1008 words > activationBankDepth 256; reported, not enforced.
+    // Section 5 (contract/capacity.ts): 144 windows x Qw 7 = 1008 words > activationBankDepth 256; reported, not enforced.
     const rule = 'The job needs 144 windows x 7 words = 1008 words per activation bank, but configuration "tiny" has activationBankDepth 256 (rule: Wn * Qw <= activationBankDepth).';
     expect(String(big.stdout)).toContain(`note: the RTL cannot run this layer on "tiny" (section 5, see capacity in stats.json): ${rule}`);
     expect(JSON.parse(readFileSync(join(d, 'big', 'stats.json'), 'utf8')).capacity).toMatchObject({ fits: false, problem: expect.stringMatching(/^The job needs 144 windows/), windowStride: 7, activationWordsPerBank: 1008, outputWordsPerTile: 288 });

@@ -1,10 +1,11 @@
 /** The memory-image packer against words computed by hand from docs/architecture.md section 5. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../../contract/config.ts';
-import {
-  capacity, fromField, hexFile, layoutFromConfig, layoutFromParams, outputLocation, packActivationWord, packJob,
-  tileSetCounts, unpackOutputWord, windowStride,
-} from '../../../contract/encoding.ts';
+import { capacity, tileSetCounts, windowStride } from '../../../contract/capacity.ts';
+import { fromField, hexFile } from '../../../contract/bits.ts';
+import { layoutFromConfig, layoutFromParams } from '../../../contract/layout.ts';
+import { outputLocation, packActivationWord, unpackOutputWord } from '../../../contract/words.ts';
+import { packJob } from '../../../model/memory-images.ts';
 import type { ScheduledRow, SetSchedule } from '../../../model/types.ts';
 
 // tiny: N=4, K=2, T=2, 8-bit weights, trident <2,3>: codes (0,0) (1,-1) (1,0) (1,1) (2,0) (2,2),

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../contract/config.ts';
-import { layoutFromConfig } from '../../../contract/encoding.ts';
-import { randomLayer } from '../../../workloads/layer-files.ts';
-import { compareJob, type PreparedCase, prepareCase } from '../../../cosim/flow.ts';
+import { layoutFromConfig } from '../../../contract/layout.ts';
+import { randomLayer } from '../../../workloads/synthetic.ts';
+import { compareJob } from '../../../cosim/compare.ts';
+import { type PreparedCase, prepareCase } from '../../../cosim/prepare.ts';
 import { mismatchSentence, problemSentence } from '../../../cosim/report.ts';
 
 const cfg = loadConfig('tiny');

@@ -1,6 +1,7 @@
 /** The regression matrix: every case fits its configuration and packs; sharding is a partition. */
 import { describe, expect, it } from 'vitest';
-import { layoutFromConfig, packJob } from '../../../contract/encoding.ts';
+import { layoutFromConfig } from '../../../contract/layout.ts';
+import { packJob } from '../../../model/memory-images.ts';
 import { lowerLayer } from '../../../model/lower.ts';
 import { checkLegality, scheduleJob } from '../../../model/schedule.ts';
 import { caseConfig, shardCases, suiteCases } from '../../../cosim/suites.ts';

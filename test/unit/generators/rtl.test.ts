@@ -6,7 +6,8 @@ import { generateBundle, sortedJson } from '../../../generators/bundle.ts';
 import { cHeader, tsHeader } from '../../../generators/headers.ts';
 import { checkBuildable } from '../../../generators/limits.ts';
 import { render } from '../../../generators/templates.ts';
-import { hostWidths, indexBits } from '../../../contract/host.ts';
+import { indexBits } from '../../../contract/bits.ts';
+import { hostWidths } from '../../../contract/host.ts';
 
 const tools = { verilator: 'v', iverilog: 'i', yosys: 'y' };
 

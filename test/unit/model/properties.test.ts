@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConfigInput, ResolvedConfig } from '../../../contract/config.ts';
 import { executeSchedule } from '../../../model/execute.ts';
-import { randomLayer } from '../../../workloads/layer-files.ts';
+import { randomLayer } from '../../../workloads/synthetic.ts';
 import { lowerLayer, type LoweredJob } from '../../../model/lower.ts';
 import { referenceConv, referenceStage } from '../../support/reference.ts';
 import { checkLegality, scheduleJob, type JobSchedule } from '../../../model/schedule.ts';
@@ -46,10 +46,15 @@ const layerArb = fc
     C: fc.integer({ min: 1, max: 10 }),
     R: fc.integer({ min: 1, max: 3 }),
     Q: fc.integer({ min: 1, max: 3 }),
-    stride: fc.integer({ min: 1, max: 2 }),
-    padH: fc.integer({ min: 0, max: 2 }),
-    padW: fc.integer({ min: 0, max: 2 }),
-    dilation: fc.integer({ min: 1, max: 2 }),
+    // per axis and per side: non-square strides, asymmetric padding and per-axis dilation
+    strideH: fc.integer({ min: 1, max: 3 }),
+    strideW: fc.integer({ min: 1, max: 3 }),
+    padTop: fc.integer({ min: 0, max: 2 }),
+    padLeft: fc.integer({ min: 0, max: 2 }),
+    padBottom: fc.integer({ min: 0, max: 2 }),
+    padRight: fc.integer({ min: 0, max: 2 }),
+    dilationH: fc.integer({ min: 1, max: 2 }),
+    dilationW: fc.integer({ min: 1, max: 2 }),
     extraH: fc.integer({ min: 0, max: 3 }),
     extraW: fc.integer({ min: 0, max: 3 }),
     sparsity: fc.oneof(fc.constantFrom(0, 1), fc.double({ min: 0, max: 1, noNaN: true })),
@@ -58,12 +63,12 @@ const layerArb = fc
   .map((l) => (cfg: ResolvedConfig): LayerData => {
     const F = l.perGroup * l.groups;
     if (l.fcLayer && l.R === 1) return randomLayer([F, l.C], l.sparsity, l.seed, cfg, { groups: l.groups });
-    const effR = l.dilation * (l.R - 1) + 1;
-    const effQ = l.dilation * (l.Q - 1) + 1;
-    const H = Math.max(1, effR - 2 * l.padH) + l.extraH;
-    const W = Math.max(1, effQ - 2 * l.padW) + l.extraW;
+    const effR = l.dilationH * (l.R - 1) + 1;
+    const effQ = l.dilationW * (l.Q - 1) + 1;
+    const H = Math.max(1, effR - l.padTop - l.padBottom) + l.extraH;
+    const W = Math.max(1, effQ - l.padLeft - l.padRight) + l.extraW;
     return randomLayer([F, l.C, l.R, l.Q], l.sparsity, l.seed, cfg, {
-      groups: l.groups, stride: l.stride, pad: [l.padH, l.padW], dilation: l.dilation, inputSize: [H, W],
+      groups: l.groups, stride: [l.strideH, l.strideW], pad: [l.padTop, l.padLeft, l.padBottom, l.padRight], dilation: [l.dilationH, l.dilationW], inputSize: [H, W],
     });
   });
 

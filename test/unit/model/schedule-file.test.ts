@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomLayer } from '../../../workloads/layer-files.ts';
+import { randomLayer } from '../../../workloads/synthetic.ts';
 import { lowerLayer } from '../../../model/lower.ts';
 import { printScheduleFile, scheduleDocument, scheduleJob } from '../../../model/schedule.ts';
 import { jobStats, layerStats } from '../../../model/stats.ts';

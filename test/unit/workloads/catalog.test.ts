@@ -7,7 +7,7 @@ import {
   catalogFiles, catalogNetworkNames, layerWeightCount, loadCatalogFile, loadCatalogNetwork,
 } from '../../../workloads/catalog/schema.ts';
 import { nonZeroCount, syntheticWeights } from '../../../workloads/synthetic.ts';
-import { outSize } from '../../../model/lower.ts';
+import { outSize } from '../../../model/layer-spec.ts';
 
 // Published weight totals (biases and batch-norm parameters excluded, as in the catalogs).
 const PUBLISHED: Record<string, [number, number]> = {
@@ -47,7 +47,7 @@ describe('layer catalogs', () => {
     for (const f of files) {
       const cat = loadCatalogFile(f);
       for (const l of cat.layers) {
-        const oh = outSize(l.inH, l.padH, l.kernelH, l.stride, l.dilation);
+        const oh = outSize(l.inH, l.padTop + l.padBottom, l.kernelH, l.strideH, l.dilationH);
         expect(oh, `${cat.architecture} ${l.name}`).toBeGreaterThan(0);
       }
     }
@@ -102,7 +102,7 @@ describe('layer catalogs', () => {
 });
 
 describe('synthetic weights', () => {
-  const spec = { name: 'x', kind: 'conv' as const, filters: 8, channels: 5, kernelH: 3, kernelW: 3, inH: 6, inW: 6, stride: 1, padH: 1, padW: 1, dilation: 1, groups: 1 };
+  const spec = { name: 'x', kind: 'conv' as const, filters: 8, channels: 5, kernelH: 3, kernelW: 3, inH: 6, inW: 6, strideH: 1, strideW: 1, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, dilationH: 1, dilationW: 1, groups: 1 };
   for (const density of [0, 0.05, 0.3, 0.5, 0.77, 1]) {
     it(`places exactly round(density*count) non-zeros at density ${density}, reproducibly from the seed`, () => {
       const a = syntheticWeights(spec, density, 7, 8);

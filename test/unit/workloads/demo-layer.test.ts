@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../contract/config.ts';
-import { layoutFromConfig } from '../../../contract/encoding.ts';
-import { randomLayer } from '../../../workloads/layer-files.ts';
+import { layoutFromConfig } from '../../../contract/layout.ts';
+import { randomLayer } from '../../../workloads/synthetic.ts';
 import type { LayerSpec } from '../../../model/types.ts';
-import { prepareCase } from '../../../cosim/flow.ts';
+import { prepareCase } from '../../../cosim/prepare.ts';
 import {
   chooseDemoLayer, cropActivations, DEMO_MODEL, demoImport, type DemoImport, demoModelPath, importCacheKey, DEMO_TIERS, fitLayer, workloadCandidates,
 } from '../../../workloads/demo-layer.ts';
@@ -20,7 +20,7 @@ import { readWorkloadLayer } from '../../../workloads/workload.ts';
 
 const paper = loadConfig('paper');
 const conv = (over: Partial<LayerSpec>): LayerSpec => ({
-  name: 'l', kind: 'conv', filters: 24, channels: 96, kernelH: 3, kernelW: 3, inH: 16, inW: 16, stride: 1, padH: 1, padW: 1, dilation: 1, groups: 1, ...over,
+  name: 'l', kind: 'conv', filters: 24, channels: 96, kernelH: 3, kernelW: 3, inH: 16, inW: 16, strideH: 1, strideW: 1, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, dilationH: 1, dilationW: 1, groups: 1, ...over,
 });
 
 describe('fitLayer: section 5 on paper, dense rows as the bound', () => {
@@ -35,7 +35,7 @@ describe('fitLayer: section 5 on paper, dense rows as the bound', () => {
   it('names the rule a layer breaks when no crop helps', () => {
     // 1280 filters = 80 sets = 20 local sets x 54 rows = 1080 > weightDepth 1024
     expect(fitLayer(conv({ filters: 1280 }), paper).problem).toMatch(/20 local sets x 54 dense rows = 1080 weight rows > weightDepth 1024/);
-    const fc = fitLayer({ ...conv({}), kind: 'fc', kernelH: 1, kernelW: 1, inH: 1, inW: 1, padH: 0, padW: 0 }, paper);
+    const fc = fitLayer({ ...conv({}), kind: 'fc', kernelH: 1, kernelW: 1, inH: 1, inW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0 }, paper);
     expect(fc).toMatchObject({ windows: 1, cropped: false, problem: null, tilesUsed: 2 });
   });
 });
@@ -44,7 +44,7 @@ describe('cropActivations', () => {
   it('takes the centred window of every channel and keeps the geometry', () => {
     const l = randomLayer([2, 3, 3, 3], 0.5, 7, paper, { inputSize: [7, 6], pad: 1 });
     const c = cropActivations(l, [4, 3]);
-    expect(c.spec).toMatchObject({ inH: 4, inW: 3, padH: 1, stride: 1, filters: 2, channels: 3 });
+    expect(c.spec).toMatchObject({ inH: 4, inW: 3, padTop: 1, padBottom: 1, strideH: 1, strideW: 1, filters: 2, channels: 3 });
     expect(c.weights).toBe(l.weights);
     // origin floor((7-4)/2) = 1, floor((6-3)/2) = 1
     for (let ch = 0; ch < 3; ch++) for (let y = 0; y < 4; y++) for (let x = 0; x < 3; x++) {
@@ -61,7 +61,7 @@ describe('chooseDemoLayer on synthetic candidates', () => {
       { index: 1, spec: conv({ name: 'b', inH: 8, inW: 8 }), hasActs: true },
       { index: 2, spec: conv({ name: 'c' }), hasActs: true },
       { index: 3, spec: conv({ name: 'd' }), hasActs: true },
-      { index: 4, spec: conv({ name: 'e', filters: 64, kernelH: 1, kernelW: 1, padH: 0, padW: 0 }), hasActs: true },
+      { index: 4, spec: conv({ name: 'e', filters: 64, kernelH: 1, kernelW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0 }), hasActs: true },
     ];
     const c = chooseDemoLayer(cands, paper);
     expect(c.spec.name).toBe('c');

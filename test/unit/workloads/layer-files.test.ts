@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLayer, randomLayer } from '../../../workloads/layer-files.ts';
+import { layerSpec, loadLayer } from '../../../workloads/layer-files.ts';
+import { outputSize } from '../../../model/layer-spec.ts';
+import { randomLayer } from '../../../workloads/synthetic.ts';
 import { SparsetileError } from '../../../contract/errors.ts';
 import { encodeNpy, type NpyDtype } from '../../../tools/npy.ts';
 import { makeCfg } from '../model/helpers.ts';
@@ -36,7 +38,7 @@ describe('loadLayer', () => {
   it('reads a convolution with its geometry', () => {
     const d = dir();
     const data = loadLayer(npy(d, 'w.npy', 'int8', [4, 3, 3, 3]), npy(d, 'a.npy', 'int16', [6, 5, 5]), { groups: 2, pad: 1, stride: 2 }, cfg);
-    expect(data.spec).toMatchObject({ kind: 'conv', filters: 4, channels: 3, kernelH: 3, kernelW: 3, inH: 5, inW: 5, stride: 2, padH: 1, padW: 1, groups: 2, dilation: 1 });
+    expect(data.spec).toMatchObject({ kind: 'conv', filters: 4, channels: 3, kernelH: 3, kernelW: 3, inH: 5, inW: 5, strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, groups: 2, dilationH: 1, dilationW: 1 });
   });
 
   it('reads a fully connected layer and a layer JSON', () => {
@@ -136,5 +138,19 @@ describe('randomLayer', () => {
   });
   it('rejects a bad sparsity', () => {
     expect(errorOf(() => randomLayer([1, 1], 1.5, 1, cfg))).toBe('--sparsity must be a number from 0 to 1, got 1.5.');
+  });
+});
+
+describe('per-axis geometry', () => {
+  it('takes non-square strides, per-side padding and per-axis dilation in every form', () => {
+    const spec = layerSpec([2, 3, 3, 2], [3, 9, 7], { stride: [2, 1], pad: [1, 0, 2, 1], dilation: [1, 2] }, { weights: 'w', acts: 'a' });
+    expect(spec).toMatchObject({ strideH: 2, strideW: 1, padTop: 1, padLeft: 0, padBottom: 2, padRight: 1, dilationH: 1, dilationW: 2 });
+    // Ho = floor((9 + 1 + 2 - 1*(3-1) - 1)/2) + 1 = 5; Wo = floor((7 + 0 + 1 - 2*(2-1) - 1)/1) + 1 = 6
+    expect(outputSize(spec)).toEqual({ outH: 5, outW: 6 });
+    expect(layerSpec([2, 3, 3, 3], [3, 5, 5], { pad: [1, 2] }, { weights: 'w', acts: 'a' })).toMatchObject({ padTop: 1, padBottom: 1, padLeft: 2, padRight: 2 });
+  });
+
+  it('names the flag when a per-axis value is out of range', () => {
+    expect(() => layerSpec([2, 3, 3, 3], [3, 5, 5], { stride: [1, 0] }, { weights: 'w', acts: 'a' })).toThrow('--stride must be an integer of at least 1 (step of the window over the input), got 0.');
   });
 });

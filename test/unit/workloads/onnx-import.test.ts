@@ -59,9 +59,9 @@ describe('ONNX import: a model built in the test', () => {
     const g = parseOnnx(tinyModel(), 'tiny.onnx');
     const r = runGraph(g, { dims: [1, 2, 8, 8], data: new Float64Array(128).fill(1) });
     expect(r.layers.map((l) => l.layer.spec)).toEqual([
-      { name: 'conv1', kind: 'conv', filters: 4, channels: 2, kernelH: 3, kernelW: 3, inH: 8, inW: 8, stride: 2, padH: 1, padW: 1, dilation: 1, groups: 1 },
-      { name: 'conv2', kind: 'conv', filters: 6, channels: 2, kernelH: 1, kernelW: 1, inH: 4, inW: 4, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 2 },
-      { name: 'fc', kind: 'fc', filters: 5, channels: 96, kernelH: 1, kernelW: 1, inH: 1, inW: 1, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 1 },
+      { name: 'conv1', kind: 'conv', filters: 4, channels: 2, kernelH: 3, kernelW: 3, inH: 8, inW: 8, strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, dilationH: 1, dilationW: 1, groups: 1 },
+      { name: 'conv2', kind: 'conv', filters: 6, channels: 2, kernelH: 1, kernelW: 1, inH: 4, inW: 4, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 2 },
+      { name: 'fc', kind: 'fc', filters: 5, channels: 96, kernelH: 1, kernelW: 1, inH: 1, inW: 1, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 },
     ]);
     // conv1's first output = sum over the receptive field (input all ones) + bias
     const w1 = ramp(72, 0.7);

@@ -36,7 +36,7 @@ describe('pruning', () => {
     expect(Array.from(r[1]!.weights)).toEqual([0, -4, 0, 0, 0, 6]);
   });
 
-  const spec = (C: number, F = 3, k = 3): LayerSpec => ({ name: 't', kind: 'conv', filters: F, channels: C, kernelH: k, kernelW: k, inH: 5, inW: 5, stride: 1, padH: 1, padW: 1, dilation: 1, groups: 1 });
+  const spec = (C: number, F = 3, k = 3): LayerSpec => ({ name: 't', kind: 'conv', filters: F, channels: C, kernelH: k, kernelW: k, inH: 5, inW: 5, strideH: 1, strideW: 1, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, dilationH: 1, dilationW: 1, groups: 1 });
   for (const [C, N] of [[1, 4], [4, 4], [7, 4], [16, 16], [17, 16]] as const) {
     it(`structured pruning leaves only whole lane groups (C=${C}, N=${N}) ${seedTag}`, () => {
       fc.assert(

@@ -199,9 +199,9 @@ describe('TF.js layers-model: topology to the tile', () => {
     const r = runGraph(m.graph!, { dims: [1, 1, 28, 28], data: x });
     expect(r.layers.map((l) => l.layer.spec)).toEqual([
       // 'same' at stride 2 on 28: TF pads 0 top/left, 1 bottom/right -> host appends the zero row/col (29x29), tile pad 0
-      { name: 'conv1', kind: 'conv', filters: 4, channels: 1, kernelH: 3, kernelW: 3, inH: 29, inW: 29, stride: 2, padH: 0, padW: 0, dilation: 1, groups: 1 },
-      { name: 'dw', kind: 'conv', filters: 8, channels: 1, kernelH: 3, kernelW: 3, inH: 14, inW: 14, stride: 1, padH: 0, padW: 0, dilation: 2, groups: 4 },
-      { name: 'fc', kind: 'fc', filters: 10, channels: 200, kernelH: 1, kernelW: 1, inH: 1, inW: 1, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 1 },
+      { name: 'conv1', kind: 'conv', filters: 4, channels: 1, kernelH: 3, kernelW: 3, inH: 29, inW: 29, strideH: 2, strideW: 2, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 },
+      { name: 'dw', kind: 'conv', filters: 8, channels: 1, kernelH: 3, kernelW: 3, inH: 14, inW: 14, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 2, dilationW: 2, groups: 4 },
+      { name: 'fc', kind: 'fc', filters: 10, channels: 200, kernelH: 1, kernelW: 1, inH: 1, inW: 1, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 },
     ]);
     const conv1 = r.layers[0]!.layer;
     // [F, C, R, Q] of conv1: filter 3, kernel (2, 1) is HWIO element (2, 1, 0, 3)
@@ -267,7 +267,7 @@ describe('TF.js layers-model: topology to the tile', () => {
     ];
     const m = readTfjs(writeModel(ws, topo));
     const r = runGraph(m.graph!, { dims: [1, 2, 6, 6], data: Float64Array.from({ length: 72 }, (_, i) => i / 72) });
-    expect(r.layers.map((l) => [l.layer.spec.name, l.layer.spec.groups, l.layer.spec.channels, l.layer.spec.padH])).toEqual([
+    expect(r.layers.map((l) => [l.layer.spec.name, l.layer.spec.groups, l.layer.spec.channels, l.layer.spec.padTop])).toEqual([
       ['sep/depthwise', 2, 1, 1], ['sep/pointwise', 1, 2, 0], ['out', 1, 2, 0],
     ]);
     expect(r.outputs[0]!.dims).toEqual([1, 3]);
@@ -288,10 +288,10 @@ describe('TF.js without a runnable topology: weights-only imports', () => {
     expect(m.format).toBe('weights-manifest');
     expect(m.graph).toBeNull();
     expect(m.layers.map((l) => l.spec)).toEqual([
-      { name: 'c0/filters', kind: 'conv', filters: 8, channels: 3, kernelH: 3, kernelW: 3, inH: 20, inW: 20, stride: 1, padH: 1, padW: 1, dilation: 1, groups: 1 },
-      { name: 'c1/depthwise_filter', kind: 'conv', filters: 8, channels: 1, kernelH: 3, kernelW: 3, inH: 20, inW: 20, stride: 1, padH: 1, padW: 1, dilation: 1, groups: 8 },
-      { name: 'c1/pointwise_filter', kind: 'conv', filters: 16, channels: 8, kernelH: 1, kernelW: 1, inH: 20, inW: 20, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 1 },
-      { name: 'head', kind: 'fc', filters: 4, channels: 16, kernelH: 1, kernelW: 1, inH: 1, inW: 1, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 1 },
+      { name: 'c0/filters', kind: 'conv', filters: 8, channels: 3, kernelH: 3, kernelW: 3, inH: 20, inW: 20, strideH: 1, strideW: 1, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, dilationH: 1, dilationW: 1, groups: 1 },
+      { name: 'c1/depthwise_filter', kind: 'conv', filters: 8, channels: 1, kernelH: 3, kernelW: 3, inH: 20, inW: 20, strideH: 1, strideW: 1, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, dilationH: 1, dilationW: 1, groups: 8 },
+      { name: 'c1/pointwise_filter', kind: 'conv', filters: 16, channels: 8, kernelH: 1, kernelW: 1, inH: 20, inW: 20, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 },
+      { name: 'head', kind: 'fc', filters: 4, channels: 16, kernelH: 1, kernelW: 1, inH: 1, inW: 1, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 },
     ]);
     // pointwise [1,1,8,16] uint8 -> [16, 8, 1, 1]: filter f channel c is stored value c*16+f
     expect(m.layers[2]!.weights[5 * 8 + 3]).toBe(Math.fround((3 * 16 + 5) * 0.01 - 0.6));
@@ -336,9 +336,9 @@ describe('TF.js without a runnable topology: weights-only imports', () => {
     const m = readTfjs(writeModel(ws, topo, { format: 'graph-model' }));
     expect(m.format).toBe('graph-model');
     expect(m.layers.map((l) => l.spec)).toEqual([
-      { name: 'c1', kind: 'conv', filters: 4, channels: 2, kernelH: 3, kernelW: 3, inH: 9, inW: 9, stride: 2, padH: 1, padW: 1, dilation: 1, groups: 1 },
-      { name: 'c2', kind: 'conv', filters: 4, channels: 1, kernelH: 3, kernelW: 3, inH: 5, inW: 5, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 4 },
-      { name: 'mm', kind: 'fc', filters: 5, channels: 36, kernelH: 1, kernelW: 1, inH: 1, inW: 1, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 1 },
+      { name: 'c1', kind: 'conv', filters: 4, channels: 2, kernelH: 3, kernelW: 3, inH: 9, inW: 9, strideH: 2, strideW: 2, padTop: 1, padBottom: 1, padLeft: 1, padRight: 1, dilationH: 1, dilationW: 1, groups: 1 },
+      { name: 'c2', kind: 'conv', filters: 4, channels: 1, kernelH: 3, kernelW: 3, inH: 5, inW: 5, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 4 },
+      { name: 'mm', kind: 'fc', filters: 5, channels: 36, kernelH: 1, kernelW: 1, inH: 1, inW: 1, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 },
     ]);
     expect(m.unlowered).toEqual(['b1 [4]']);
   });
