@@ -15,6 +15,7 @@
  * the last word, are zero. The decoder is told the number of values L of the stream and stops once
  * it has produced L values.
  */
+import { fitsSigned, fromField, mask, toField } from './bits.ts';
 import { SparsetileError, showValue } from './errors.ts';
 
 /** Limits of the format's fields, checked by checkRleFormat. */
@@ -83,8 +84,6 @@ export function rleEntriesPerWord(fmt: RleFormat, wordBits: number, source = 'RL
 function walk(fmt: RleFormat, values: ArrayLike<number>, source: string, emit: (run: number, value: number) => void): void {
   checkRleFormat(fmt, source);
   const maxRun = rleMaxRun(fmt);
-  const lo = -(2 ** (fmt.valueBits - 1));
-  const hi = 2 ** (fmt.valueBits - 1) - 1;
   let run = 0; // zeros seen and not yet emitted
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -97,9 +96,9 @@ function walk(fmt: RleFormat, values: ArrayLike<number>, source: string, emit: (
       }
       continue;
     }
-    if (!Number.isInteger(v) || v < lo || v > hi) {
+    if (!Number.isInteger(v) || !fitsSigned(v, fmt.valueBits)) {
       throw new SparsetileError(
-        `${source}: value ${showValue(v)} at index ${i} does not fit the ${fmt.valueBits}-bit signed value field (${lo} .. ${hi}). Widen valueBits or quantize the values.`,
+        `${source}: value ${showValue(v)} at index ${i} does not fit the ${fmt.valueBits}-bit signed value field (${-(2 ** (fmt.valueBits - 1))} .. ${2 ** (fmt.valueBits - 1) - 1}). Widen valueBits or quantize the values.`,
       );
     }
     emit(run, v);
@@ -139,8 +138,6 @@ export function rleDecode(fmt: RleFormat, entries: readonly RleEntry[], length: 
   return out;
 }
 
-const mask = (bits: number): bigint => (1n << BigInt(bits)) - 1n;
-
 /** Packs entries into bus words, floor(wordBits / entryBits) whole entries per word, entry 0 in the low bits. */
 export function rlePack(fmt: RleFormat, entries: readonly RleEntry[], wordBits: number): bigint[] {
   const per = rleEntriesPerWord(fmt, wordBits);
@@ -152,7 +149,7 @@ export function rlePack(fmt: RleFormat, entries: readonly RleEntry[], wordBits: 
     const n = Math.min(per, entries.length - i);
     for (let j = n - 1; j >= 0; j--) {
       const e = entries[i + j];
-      w = (w << eb) | (BigInt(e.run) << vb) | (BigInt(e.value) & mask(fmt.valueBits));
+      w = (w << eb) | (BigInt(e.run) << vb) | toField(e.value, fmt.valueBits);
     }
     words.push(w);
   }
@@ -167,15 +164,13 @@ export function rleUnpack(fmt: RleFormat, words: readonly bigint[], wordBits: nu
   const per = rleEntriesPerWord(fmt, wordBits);
   const eb = BigInt(rleEntryBits(fmt));
   const vb = BigInt(fmt.valueBits);
-  const sign = 1n << (vb - 1n);
   const out: RleEntry[] = [];
   let produced = 0;
   for (const word of words) {
     for (let j = 0; j < per && produced < length; j++) {
       const e = word >> (BigInt(j) * eb);
-      const raw = e & mask(fmt.valueBits);
       const run = Number((e >> vb) & mask(fmt.runBits));
-      out.push({ run, value: Number(raw & sign ? raw - (1n << vb) : raw) });
+      out.push({ run, value: fromField(e, 0, fmt.valueBits) });
       produced += run + 1;
     }
   }

@@ -20,8 +20,8 @@
  * counted. Zero activations are not exploited by any mode.
  */
 import { denseBaseline, type ResolvedConfig } from '../contract/config.ts';
-import { windowStride } from '../contract/encoding.ts';
-import { jobCycles, rowsHw } from './cycles.ts';
+import { rowsHw, windowStride } from '../contract/capacity.ts';
+import { jobCycles } from './cycles.ts';
 import { weightImageStorage } from './compression/storage.ts';
 import { lowerLayer, type LoweredJob } from './lower.ts';
 import { scheduleJob, type JobSchedule } from './schedule.ts';

@@ -14,7 +14,8 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { SparsetileError, showValue } from '../contract/errors.ts';
+import { SparsetileError } from '../contract/errors.ts';
+import { explainSchemaError, type SchemaHelp } from '../contract/schema-errors.ts';
 import { MODES, type ArrayAccess, type LayerAccess, type MemoryName, type Mode, type OpCount } from './access.ts';
 
 export const ENERGY_FORMAT = 'sparsetile-energy/1';
@@ -87,17 +88,11 @@ export interface EnergyTable {
   readonly entries: readonly EnergyEntry[];
 }
 
-function issueText(source: string, issue: z.core.$ZodIssue, raw: unknown): string {
-  const path = issue.path.join('.');
-  if (issue.code === 'unrecognized_keys') {
-    return `${source}: unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')} ${path ? `in "${path}"` : 'at the top level'}. Remove it or fix its spelling (docs/energy.md lists the keys).`;
-  }
-  let value: unknown = raw;
-  for (const key of issue.path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
-  const field = path ? `field "${path}"` : 'the table';
-  if (value === undefined) return `${source}: ${field} is missing; it ${issue.message}. Add it (configs/energy/45nm.yaml is a complete example).`;
-  return `${source}: ${field} ${issue.message}, got ${showValue(value)}. Fix the value (configs/energy/45nm.yaml is a complete example).`;
-}
+const TABLE_HELP: SchemaHelp = {
+  keysRule: 'Every key must be one the energy table format defines (docs/energy.md, "Energy table")',
+  showWhere: true,
+  example: 'configs/energy/45nm.yaml is a complete example',
+};
 
 /**
  * Parses and checks an energy table from YAML or JSON text (JSON is YAML). `source` names the file
@@ -111,7 +106,7 @@ export function parseEnergyTable(text: string, source: string): EnergyTable {
     throw new SparsetileError(`${source}: is not valid YAML or JSON (${(e as Error).message.split('\n')[0]}). Fix the syntax.`);
   }
   const parsed = EnergyTableSchema.safeParse(raw);
-  if (!parsed.success) throw new SparsetileError(issueText(source, parsed.error.issues[0]!, raw));
+  if (!parsed.success) throw new SparsetileError(explainSchemaError(source, parsed.error.issues, raw, TABLE_HELP));
   const t = parsed.data;
   const entries: EnergyEntry[] = t.components.map((c, i) => {
     const where = `${source}: component ${i} ("${c.name}", class ${c.class})`;

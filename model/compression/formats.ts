@@ -5,8 +5,10 @@
  *
  * A layer's weights [F, C, R, Q] are read as a matrix of F rows (filters) and C*R*Q columns, in the
  * tensor's own row-major order. Index widths follow from the matrix's shape and non-zero count
- * (indexBits below), not from a fixed 32 bits, unless the caller fixes them.
+ * (clog2 of the positions an index covers: none for a dimension of 1), not from a fixed 32 bits,
+ * unless the caller fixes them.
  */
+import { clog2 } from '../../contract/bits.ts';
 import { SparsetileError } from '../../contract/errors.ts';
 import { rleDecode, rleEncode, type RleEntry, type RleFormat } from '../../contract/rle.ts';
 
@@ -17,8 +19,6 @@ export interface Matrix {
   readonly values: Int32Array;
 }
 
-/** Bits of an index that takes n distinct values 0..n-1 (a dimension of size 1 needs none). */
-export const indexBits = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
 
 export type FormatName = 'dense' | 'csr' | 'csc' | 'coo' | 'bitmap' | 'rle';
 export const FORMAT_NAMES: readonly FormatName[] = ['dense', 'csr', 'csc', 'coo', 'bitmap', 'rle'];
@@ -219,7 +219,7 @@ export function decodeRle(e: Rle): Matrix {
 
 // ------------------------------------------------------------------------------------- storage
 
-const idx = (o: StorageOptions, n: number) => o.fixedIndexBits ?? indexBits(n);
+const idx = (o: StorageOptions, n: number) => o.fixedIndexBits ?? clog2(n);
 
 /** CSR and CSC: nnz values, nnz inner indices over `inner` positions, outer + 1 pointers into 0..nnz. */
 function linesStorage(format: string, nnz: number, outer: number, inner: number, names: [index: string, pointers: string], o: StorageOptions): Storage {

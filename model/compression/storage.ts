@@ -12,14 +12,15 @@
  * then lane l), starting on a new bus word, as contract/rle.ts packs it; the value field is a whole
  * slot (slotBits), control words are not coded. Their storage includes the padding of the bus words.
  */
+import { clog2 } from '../../contract/bits.ts';
 import type { ResolvedConfig } from '../../contract/config.ts';
 import { rleEntryCount, rleSizeOfEntries, type RleFormat } from '../../contract/rle.ts';
-import { rowsHw } from '../cycles.ts';
+import { rowsHw } from '../../contract/capacity.ts';
 import type { JobSchedule } from '../schedule.ts';
 import type { LayerData, SetSchedule } from '../types.ts';
-import { allFormatStorage, field, indexBits, storageOf, type Field, type Matrix, type Storage, type StorageOptions } from './formats.ts';
+import { allFormatStorage, field, storageOf, type Field, type Matrix, type Storage, type StorageOptions } from './formats.ts';
 
-/** Section 5's slot {select, weight} read as a signed slotBits integer: the bits contract/encoding.ts packSlot writes. */
+/** Section 5's slot {select, weight} read as a signed slotBits integer: the bits contract/words.ts packSlot writes. */
 export function slotValue(cfg: ResolvedConfig, weight: number, select: number): number {
   const raw = select * 2 ** cfg.weightBits + (((weight % 2 ** cfg.weightBits) + 2 ** cfg.weightBits) % 2 ** cfg.weightBits);
   return raw >= 2 ** (cfg.slotBits - 1) ? raw - 2 ** cfg.slotBits : raw;
@@ -123,7 +124,7 @@ export function layerStorage(
   const so: StorageOptions = { valueBits: cfg.weightBits, fixedIndexBits: opts.fixedIndexBits, rleRunBits: opts.runBits };
   const formats = allFormatStorage(m, so);
   const nonZeros = formats[1].fields[0].count;
-  const w = (n: number) => opts.fixedIndexBits ?? indexBits(n);
+  const w = (n: number) => opts.fixedIndexBits ?? clog2(n);
   const coded = { busBits: opts.busBits, rleRunBits: opts.rleRunBits ?? opts.runBits };
   const plain = { busBits: opts.busBits };
   return {

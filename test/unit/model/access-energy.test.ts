@@ -27,7 +27,7 @@ const put = (f: number, c: number, q: number, v: number) => (weights[(f * 4 + c)
 put(0, 0, 0, 1); put(0, 3, 0, 6); put(0, 1, 1, 2); put(0, 2, 2, 3);
 put(1, 1, 0, 4); put(1, 1, 1, 5);
 const data: LayerData = {
-  spec: { name: 'hand', kind: 'conv', filters: 2, channels: 4, kernelH: 1, kernelW: 3, inH: 1, inW: 4, stride: 1, padH: 0, padW: 0, dilation: 1, groups: 1 },
+  spec: { name: 'hand', kind: 'conv', filters: 2, channels: 4, kernelH: 1, kernelW: 3, inH: 1, inW: 4, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 },
   weights,
   acts: new Int32Array(16),
 };
@@ -166,10 +166,10 @@ describe('energy tables', () => {
 
   it('bad tables are rejected with sentences naming the file, field, rule, value and fix', () => {
     expect(parse(good.replace('energy: 3.1', 'energy: -3.1'))).toThrow(
-      'my.yaml: field "components.1.actions.0.energy" must be a non-negative number (energy per action, in the table\'s unit pJ), got -3.1. Fix the value (configs/energy/45nm.yaml is a complete example).',
+      'my.yaml: field "components.1.actions.0.energy" must be a non-negative number (energy per action, in the table\'s unit pJ), got -3.1.',
     );
     expect(parse(good.replace('unit: pJ', 'unit: nJ'))).toThrow('my.yaml: field "unit" must be "pJ" (every energy in the table is in picojoules), got "nJ".');
-    expect(parse(good.replace('format: sparsetile-energy/1', 'format: sparsetile-energy/1\ncolour: red'))).toThrow('my.yaml: unknown key "colour" at the top level.');
+    expect(parse(good.replace('format: sparsetile-energy/1', 'format: sparsetile-energy/1\ncolour: red'))).toThrow('my.yaml: unknown key "colour" at the top level. Every key must be one the energy table format defines (docs/energy.md, "Energy table"); remove it or fix its spelling.');
     expect(parse(good.replace('{ width: 32, depth: 8192 }', '{ width: 32 }'))).toThrow(
       'my.yaml: component 3 ("sram-32KB", class SRAM) has no attributes.depth; an SRAM\'s energy is scaled by its size, width * depth.',
     );
@@ -182,7 +182,7 @@ describe('energy tables', () => {
     );
     expect(parse(good.replace('class: regfile', 'class: latch'))).toThrow('my.yaml: field "components.2.class" must be one of SRAM, regfile, DRAM, intadder, intmultiplier, got "latch".');
     expect(parse(good.replace('components:', 'components: ['))).toThrow(/^my\.yaml: is not valid YAML or JSON \(.*\)\. Fix the syntax\.$/);
-    expect(parse('format: sparsetile-energy/1\nname: x\nunit: pJ\n')).toThrow('my.yaml: field "components" is missing;');
+    expect(parse('format: sparsetile-energy/1\nname: x\nunit: pJ\n')).toThrow('my.yaml: missing required key "components". Every field must be given explicitly; add it (configs/energy/45nm.yaml is a complete example).');
     expect(parse(good.replace('energy: 5.0', 'energy: lots'))).toThrow(SparsetileError);
     expect(parse(good.replace('energy: 5.0', 'energy: lots'))).toThrow('my.yaml: field "components.3.actions.0.energy" must be a non-negative number');
   });

@@ -2,10 +2,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../contract/config.ts';
-import { fromField, layoutFromConfig, packSlot } from '../../../contract/encoding.ts';
+import { fromField } from '../../../contract/bits.ts';
+import { layoutFromConfig } from '../../../contract/layout.ts';
+import { packSlot } from '../../../contract/words.ts';
 import {
   allFormatStorage, decodeBitmap, decodeCoo, decodeCsc, decodeCsr, decodeRle, encodeBitmap, encodeCoo, encodeCsc, encodeCsr, encodeRle,
-  indexBits, type Matrix,
+  type Matrix,
 } from '../../../model/compression/formats.ts';
 import { setSlotStream, slotValue, weightImageStorage } from '../../../model/compression/storage.ts';
 import type { JobSchedule } from '../../../model/schedule.ts';
@@ -44,10 +46,6 @@ describe('sparse formats', () => {
       }),
       fcParams(150),
     );
-  });
-
-  it('index widths follow the shape: a dimension of n needs ceil(log2 n) bits, 0 for n = 1', () => {
-    expect([1, 2, 3, 4, 5, 576, 1024, 1025].map(indexBits)).toEqual([0, 1, 2, 2, 3, 10, 10, 11]);
   });
 
   it('storage of a 3 x 4 matrix, field by field', () => {
