@@ -111,7 +111,7 @@ export function registerCompress(program: Command): void {
     (c) => c.option('--index-bits <n>', 'fix every index and pointer at this width (default: derived from the tensor shape)'),
   );
   cmd
-    .addHelpText('after', '\nExamples:\n  sparsetile compress --config paper --random --shape 64,64,3,3 --sparsity 0.8\n  sparsetile compress --network vgg16 --layers "^fc" --csv vgg-fc.csv\n\nThe formats store the raw tensor (filters x C*R*S); the images are what the weight memory holds: slots {select, weight} for every hardware row and one control word {last, delta} per row. docs/energy.md explains the widths.')
+    .addHelpText('after', '\nExamples:\n  sparsetile compress --config paper --random --shape 64,64,3,3 --sparsity 0.8\n  sparsetile compress --network vgg16-dc --layers "^fc" --csv vgg-fc.csv\n\nThe formats store the raw tensor (filters x C*R*S); the images are what the weight memory holds: slots {select, weight} for every hardware row and one control word {last, delta} per row. docs/energy.md explains the widths.')
     .action(async (o: CompressCliOptions) => {
       const s = parseReportOptions(o);
       const fixedIndexBits = o.indexBits === undefined ? undefined : parseIntFlag('index-bits', o.indexBits, 1, 64, 'bits of every index and pointer');
