@@ -17,15 +17,13 @@ import { runCase } from '../cosim/case.ts';
 import { failLines, fmtRate } from '../cosim/report.ts';
 import { ensureRtl } from '../cosim/rtl.ts';
 import {
-  chooseDemoLayer, cropActivations, cropOrigin, DEMO_MODEL, demoImport, demoModelPath, DEMO_TIERS, workloadCandidates,
+  chooseDemoLayer, cropActivations, cropOrigin, DEMO_LAYER, DEMO_MODEL, demoImport, demoModelPath, DEMO_TIERS, workloadCandidates,
 } from '../workloads/demo-layer.ts';
 import { readWorkloadLayer } from '../workloads/workload.ts';
 import { parseSims } from './cosim.ts';
 import { addSchedulerOption, parseScheduler } from './layer-options.ts';
 import { writeFileAtomic } from '../tools/files.ts';
 
-/** A 3x3 convolution of ResNet-50's conv2_x shape (64 -> 64 channels), cropped to a 10x10 input, 70% zero weights. */
-export const DEMO_LAYER = { shape: [64, 64, 3, 3], sparsity: 0.7, seed: 2018, inputSize: [10, 10] as [number, number], pad: 1 };
 
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

@@ -23,7 +23,7 @@ function row(step: number, slots: [pe: number, lane: number, weight: number, sel
   return { step, weights, selects };
 }
 
-describe('spec/encoding', () => {
+describe('memory images (model/memory-images.ts, contract/words.ts, contract/capacity.ts)', () => {
   it('tiny derived widths are the ones the hand-computed words below assume', () => {
     expect([L.selectBits, L.slotBits, L.deltaBits, L.controlBits, L.weightDataBanks, L.activationBanks]).toEqual([3, 11, 2, 3, 2, 3]);
     expect(cfg.offsets).toEqual([[0, 0], [1, -1], [1, 0], [1, 1], [2, 0], [2, 2]]);
