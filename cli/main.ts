@@ -14,6 +14,8 @@ import { registerCosim } from './cosim.ts';
 import { registerRegress } from './regress.ts';
 import { registerDemo } from './demo.ts';
 import { registerMutate } from './mutate.ts';
+import { registerEnergy } from './energy.ts';
+import { registerCompress } from './compress.ts';
 // command modules: add one import and one register call per command family
 
 /** `--debug` anywhere on the command line (or SPARSETILE_DEBUG=1) shows stack traces of internal errors. */
@@ -66,6 +68,8 @@ registerCosim(program);
 registerRegress(program);
 registerDemo(program);
 registerMutate(program);
+registerEnergy(program);
+registerCompress(program);
 
 try {
   await program.parseAsync(argv);

@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
+import { denseBaseline } from '../contract/config.ts';
 import { loadConfig } from '../tools/configs.ts';
-import { resolveConfig, type ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { writeBundle, sortedJson } from '../generators/bundle.ts';
 import { alignedBaseline, sourceKey, synthesizeArea, type AreaReport } from '../generators/synth/area.ts';
@@ -18,14 +18,6 @@ export const PAPER_OVERHEAD_PERCENT = 8.2;
 
 /** Modules outside the tiles: the host registers and the top level's read mux. */
 const OUTSIDE_TILES = new Set(['st_top', 'st_csr']);
-
-/** The dense baseline of the same size: same everything, no interconnect. */
-export function denseBaseline(cfg: ResolvedConfig): ResolvedConfig {
-  return resolveConfig(
-    { ...cfg.input, name: `${cfg.name}-dense`, description: `Dense baseline of ${cfg.name}: no interconnect, no select bits.`, pattern: { offsets: [] } },
-    `dense baseline of ${cfg.name}`,
-  );
-}
 
 const inTiles = (modules: Record<string, number>) =>
   Object.entries(modules).filter(([m]) => !OUTSIDE_TILES.has(m)).reduce((s, [, t]) => s + t, 0);

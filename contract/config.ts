@@ -279,6 +279,18 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
 }
 
 /**
+ * The dense baseline of the same size: same lanes, filters, tiles, widths and memories, no
+ * interconnect (so no select bits and one activation bank). `sparsetile synth` compares areas with
+ * it and the energy model (model/access.ts) runs the dense and gating figures on it.
+ */
+export function denseBaseline(cfg: ResolvedConfig): ResolvedConfig {
+  return resolveConfig(
+    { ...cfg.input, name: `${cfg.name}-dense`, description: `Dense baseline of ${cfg.name}: no interconnect, no select bits.`, pattern: { offsets: [] } },
+    `dense baseline of ${cfg.name}`,
+  );
+}
+
+/**
  * Pipeline latency in cycles after the last issue cycle (in which the memories are read) until its
  * result is in the output memory, as the generated RTL implements it: product register (1),
  * registered adder-tree stages, accumulator (1), output-stage register (1), output write (1).
