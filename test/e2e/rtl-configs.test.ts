@@ -33,6 +33,7 @@ describe.each(namedConfigs())('named configuration %s', (name) => {
     const cfg = loadConfig(name);
     const want = writeDirectedJob(cfg, join(dir, 'job'), { filters: 2 * cfg.filtersPerTile * cfg.tiles - 3, steps: 9, windows: 2, density: 0.3 }, 7);
     const got = await runIcarus(dir, files, join(dir, 'job'));
+    expect(got.asserts, 'RTL assertions').toEqual([]);
     expect(got.cycles).toBe(want.expectedCycles);
     expect(got.outputs).toEqual(want.expected);
   }, 600_000);
