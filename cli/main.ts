@@ -14,6 +14,8 @@ import { registerCosim } from './cosim.ts';
 import { registerRegress } from './regress.ts';
 import { registerDemo } from './demo.ts';
 import { registerMutate } from './mutate.ts';
+import { registerEnergy } from './energy.ts';
+import { registerCompress } from './compress.ts';
 import { registerSweep } from './sweep.ts';
 // command modules: add one import and one register call per command family
 
@@ -67,6 +69,8 @@ registerCosim(program);
 registerRegress(program);
 registerDemo(program);
 registerMutate(program);
+registerEnergy(program);
+registerCompress(program);
 registerSweep(program);
 
 try {

@@ -17,6 +17,9 @@ export const INPUT_LIMITS = {
   jsonDepth: 64,
 } as const;
 
+/** "a" or "an" before a word. */
+const an = (what: string) => (/^[aeiou.]/i.test(what) ? `an ${what}` : `a ${what}`);
+
 const size = (n: number) => (n >= MiB ? `${(n / MiB).toFixed(n >= 100 * MiB ? 0 : 1)} MiB` : `${n} bytes`);
 
 /** Reads a regular file of at most `maxBytes` bytes; `what` names it in messages ("configuration", ".npy file"). */
@@ -27,13 +30,13 @@ export function readInputFile(file: string, what: string, maxBytes: number): Buf
   } catch (e) {
     throw new SparsetileError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path.`);
   }
-  if (st.isDirectory()) throw new SparsetileError(`${file}: is a folder, not a ${what}. Give the path of the file itself.`);
+  if (st.isDirectory()) throw new SparsetileError(`${file}: is a folder, not ${an(what)}. Give the path of the file itself.`);
   if (!st.isFile()) {
     const kind = st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
-    throw new SparsetileError(`${file}: is ${kind}, not a regular file; sparsetile reads a ${what} only from a regular file. Save it to a file first.`);
+    throw new SparsetileError(`${file}: is ${kind}, not a regular file; sparsetile reads ${an(what)} only from a regular file. Save it to a file first.`);
   }
   if (st.size > maxBytes) {
-    throw new SparsetileError(`${file}: is ${size(st.size)}, more than the ${size(maxBytes)} a ${what} may have. Check that this is the right file.`);
+    throw new SparsetileError(`${file}: is ${size(st.size)}, more than the ${size(maxBytes)} ${an(what)} may have. Check that this is the right file.`);
   }
   try {
     return readFileSync(file);

@@ -4,7 +4,7 @@
  * against it, and optionally the iCE40 flow (ice40.ts). Shared by the `synth` command and the report.
  */
 import { join } from 'node:path';
-import { resolveConfig, type ResolvedConfig } from '../../contract/config.ts';
+import { denseBaseline, type ResolvedConfig } from '../../contract/config.ts';
 import { writeBundle } from '../bundle.ts';
 import { alignedBaseline, sourceKey, synthesizeArea, type AreaReport } from './area.ts';
 import { synthesizeIce40, type Ice40Report } from './ice40.ts';
@@ -14,14 +14,6 @@ export const PAPER_OVERHEAD_PERCENT = 8.2;
 
 /** Modules outside the tiles: the host registers and the top level's read mux. */
 const OUTSIDE_TILES = new Set(['st_top', 'st_csr']);
-
-/** The dense baseline of the same size: same everything, no interconnect. */
-export function denseBaseline(cfg: ResolvedConfig): ResolvedConfig {
-  return resolveConfig(
-    { ...cfg.input, name: `${cfg.name}-dense`, description: `Dense baseline of ${cfg.name}: no interconnect, no select bits.`, pattern: { offsets: [] } },
-    `dense baseline of ${cfg.name}`,
-  );
-}
 
 export interface BaselineArea {
   readonly config: string;

@@ -1,4 +1,3 @@
-{{header}}
 // st_output_stage: ReLU, arithmetic right shift, then saturate or wrap (docs/architecture.md
 // section 7). Combinational; the tile registers its result.
 //

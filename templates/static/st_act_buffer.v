@@ -1,4 +1,3 @@
-{{header}}
 // st_act_buffer: the activation buffer's rotation (docs/architecture.md section 6).
 //
 // The activation banks' read registers hold rows t..t+h of the current window, row t+a in bank

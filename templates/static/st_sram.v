@@ -1,4 +1,3 @@
-{{header}}
 // st_sram: simple dual-port synchronous RAM: one write port, one registered read port.
 //
 // A read returns the word stored before a write to the same address in the same cycle

@@ -1,4 +1,3 @@
-{{header}}
 // st_act_mem: one tile's activation memory (docs/architecture.md section 5): BANKS = h+1 banks of
 // BANK_WIDTH bits (lane l at [l*ACT_BITS +: ACT_BITS]), each read at its own address every cycle.
 // Lowered row (w, t) of a layer is in bank t mod BANKS at address w*Qw + floor(t/BANKS), so the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../tools/configs.ts';
-import { resolveConfig } from '../../../contract/config.ts';
-import { interconnectView } from '../../../generators/interconnect.ts';
+import { loadConfig } from '../../../../tools/configs.ts';
+import { resolveConfig } from '../../../../contract/config.ts';
+import { interconnectModule, interconnectView } from '../../../../generators/modules/interconnect.ts';
 
 const paper = loadConfig('paper');
 
@@ -49,8 +49,11 @@ describe('interconnect view model', () => {
 
   it('8 inputs fill 3 select bits: code 7 is the default arm, no zero arm', () => {
     const arms = interconnectView(paper).muxes[0].arms;
-    expect(arms.map((a) => a.label)).toEqual(["3'd0", "3'd1", "3'd2", "3'd3", "3'd4", "3'd5", "3'd6", 'default']);
-    expect(arms[7].expr).toBe('slot_lane[2][2]');
+    expect(arms.map((a) => (a.isDefault ? 'default' : a.code))).toEqual([0, 1, 2, 3, 4, 5, 6, 'default']);
+    expect(arms[7]).toMatchObject({ code: 7, zero: false, slotIndex: 2, srcLane: 2 });
+    const text = interconnectModule(paper, '//');
+    expect(text).toContain("      3'd1: acts_d[0 +: 16] = slot_lane[1][15];");
+    expect(text).toContain('      default: acts_d[0 +: 16] = slot_lane[2][2];');
     expect(interconnectView(paper).muxes[0].selLo).toBe(0);
     expect(interconnectView(paper).muxes[5].selLo).toBe(15);
   });
@@ -67,7 +70,8 @@ describe('interconnect view model', () => {
       [5, 2, 2, 1],
       [null, null, null, null],
     ]);
-    expect(arms[6]).toMatchObject({ label: 'default', expr: "{8{1'b0}}" });
+    expect(arms[6]).toMatchObject({ isDefault: true, zero: true });
+    expect(interconnectModule(loadConfig('tiny'), '//')).toContain("      default: acts_d[24 +: 8] = {8{1'b0}};");
     expect(v.usedSlots).toEqual([0, 1, 2]);
   });
 
@@ -76,7 +80,7 @@ describe('interconnect view model', () => {
     const cfg = resolveConfig({ ...tiny.input, pattern: { offsets: [[2, 0], [2, 1]] } });
     const v = interconnectView(cfg);
     expect(v.usedSlots).toEqual([0, 2]);
-    expect(v.muxes[0].arms.map((a) => a.expr)).toEqual(['slot_lane[0][0]', 'slot_lane[1][0]', 'slot_lane[1][1]', "{8{1'b0}}"]);
+    expect(v.muxes[0].arms.map((a) => (a.zero ? 'zero' : [a.slotIndex, a.srcLane]))).toEqual([[0, 0], [1, 0], [1, 1], 'zero']);
   });
 
   it('the dense baseline has no interconnect', () => {

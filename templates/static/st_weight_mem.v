@@ -1,4 +1,3 @@
-{{header}}
 // st_weight_mem: one tile's weight memory (docs/architecture.md section 5).
 //
 // DATA_BANKS data banks of BANK_WIDTH bits plus one control bank of CONTROL_BITS bits ({last, delta}),
