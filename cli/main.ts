@@ -17,6 +17,7 @@ import { registerMutate } from './mutate.ts';
 import { registerEnergy } from './energy.ts';
 import { registerCompress } from './compress.ts';
 import { registerSweep } from './sweep.ts';
+import { registerReport } from './report.ts';
 // command modules: add one import and one register call per command family
 
 /** `--debug` anywhere on the command line (or SPARSETILE_DEBUG=1) shows stack traces of internal errors. */
@@ -72,6 +73,7 @@ registerMutate(program);
 registerEnergy(program);
 registerCompress(program);
 registerSweep(program);
+registerReport(program);
 
 try {
   await program.parseAsync(argv);

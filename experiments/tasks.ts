@@ -4,7 +4,9 @@
  *
  *  - a sweep point: one seeded random layer on one configuration with one scheduler, through the
  *    golden model (lowering, scheduling, section 8's cycles and the counting lower bound);
- *  - a network run: `sparsetile net`'s runNetwork on a catalog network or an imported workload.
+ *  - a network run: `sparsetile net`'s runNetwork on a catalog network or an imported workload;
+ *  - a network's energy: `sparsetile energy`'s model (model/access.ts counts priced by
+ *    model/energy.ts with the default 45 nm table) for dense, gating and skipping.
  *
  * A task carries its configuration's input (the JSON object), not a name, so a worker resolves the
  * same configuration whatever files it can see. Every result is a function of the task alone (the
@@ -12,14 +14,22 @@
  */
 import { resolveConfig, type ConfigInput, type ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { layerAccessAll, planLayer } from '../model/access.ts';
 import { setLowerBound } from '../model/bounds.ts';
+import { layerEnergy, networkTotals, parseEnergyTable } from '../model/energy.ts';
+import { CONFIG_DIR } from '../tools/configs.ts';
 import { issueFromRows, jobCycles } from '../model/cycles.ts';
 import { lowerLayer } from '../model/lower.ts';
 import { defaultSets, scheduleJob, setWeights, type JobSchedule } from '../model/schedule.ts';
 import { scheduleOptimal } from '../model/schedulers/optimal.ts';
 import type { SchedulerName } from '../model/types.ts';
-import { runNetwork, type NetResult } from '../workloads/net.ts';
+import { resolveSource, runNetwork, type NetResult } from '../workloads/net.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
+
+/** The energy table of the report: the design document's 45 nm figures (configs/energy/45nm.yaml). */
+export const DEFAULT_ENERGY_TABLE = join(CONFIG_DIR, 'energy', '45nm.yaml');
 
 /** One point of a sweep: which layer (shape, input, sparsity, seed), configuration and scheduler. */
 export interface SweepPoint {
@@ -54,14 +64,40 @@ export interface PointResult extends SweepPoint {
 
 export type Task =
   | { readonly kind: 'point'; readonly point: SweepPoint; readonly config: ConfigInput; readonly milpSec: number }
-  | { readonly kind: 'network'; readonly network: string; readonly config: ConfigInput; readonly scheduler: SchedulerName; readonly shuffle: boolean; readonly seed: number };
+  | { readonly kind: 'network'; readonly network: string; readonly config: ConfigInput; readonly scheduler: SchedulerName; readonly shuffle: boolean; readonly seed: number; readonly layers: string | null }
+  | { readonly kind: 'energy'; readonly network: string; readonly config: ConfigInput; readonly scheduler: SchedulerName; readonly seed: number; readonly layers: string | null };
 
-export type TaskResult<T extends Task> = T extends { kind: 'point' } ? PointResult : NetResult;
+/** A network's energy per mode: cycles, picojoules and picojoules per component, summed over its layers. */
+export interface EnergyRun {
+  readonly network: string;
+  readonly title: string;
+  readonly table: string;
+  readonly totals: ReturnType<typeof networkTotals>;
+}
 
-export async function runTask(task: Task): Promise<PointResult | NetResult> {
+export type TaskValue = PointResult | NetResult | EnergyRun;
+
+/** Off-chip figures of the energy runs: `sparsetile energy`'s defaults (plain weights, 4-bit runs, 128-bit bus). */
+export const ENERGY_OPTIONS = { offChipRle: false, busBits: 128, rleRunBits: 4 } as const;
+
+export async function runTask(task: Task): Promise<TaskValue> {
   const cfg = resolveConfig(task.config, `configuration "${task.config.name}"`);
   if (task.kind === 'point') return runPoint(task.point, cfg, task.milpSec);
-  return runNetwork(task.network, cfg, { scheduler: task.scheduler, shuffle: task.shuffle, seed: task.seed });
+  const layerFilter = task.layers === null ? undefined : new RegExp(task.layers);
+  if (task.kind === 'energy') return runEnergy(task.network, cfg, task.scheduler, task.seed, layerFilter);
+  return runNetwork(task.network, cfg, { scheduler: task.scheduler, shuffle: task.shuffle, seed: task.seed, layerFilter });
+}
+
+async function runEnergy(network: string, cfg: ResolvedConfig, scheduler: SchedulerName, seed: number, layerFilter?: RegExp): Promise<EnergyRun> {
+  const table = parseEnergyTable(readFileSync(DEFAULT_ENERGY_TABLE, 'utf8'), DEFAULT_ENERGY_TABLE);
+  const src = resolveSource(network, cfg, seed);
+  const layers = [];
+  for (const entry of src.layers.filter((l) => !layerFilter || layerFilter.test(l.name))) {
+    const plans = await planLayer(entry.load(), cfg, scheduler);
+    const access = layerAccessAll(plans, { rleRunBits: ENERGY_OPTIONS.rleRunBits, busBits: ENERGY_OPTIONS.busBits });
+    layers.push(layerEnergy(entry.name, access, table, ENERGY_OPTIONS));
+  }
+  return { network: src.name, title: src.title, table: table.name, totals: networkTotals(layers) };
 }
 
 /** The sweep point's layer, as `sparsetile run --random` builds it. */
@@ -117,7 +153,7 @@ export async function runPoint(p: SweepPoint, cfg: ResolvedConfig, milpSec: numb
 }
 
 /** What a worker thread returns: errors cross the thread boundary as data, so a SparsetileError stays one. */
-export type Outcome = { readonly ok: true; readonly value: PointResult | NetResult } | { readonly ok: false; readonly message: string; readonly user: boolean; readonly stack?: string };
+export type Outcome = { readonly ok: true; readonly value: TaskValue } | { readonly ok: false; readonly message: string; readonly user: boolean; readonly stack?: string };
 
 export async function runTaskOutcome(task: Task): Promise<Outcome> {
   try {
