@@ -2,8 +2,7 @@
 import { Option, type Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { checkWorkers, defaultWorkers } from '../experiments/pool.ts';
-import { reportFiles, writeReport } from '../experiments/report.ts';
-import { collectRuns, reportPlan, type Profile } from '../experiments/runs.ts';
+import type { Profile } from '../experiments/runs.ts';
 import { GENERATOR_VERSION } from '../generators/version.ts';
 import { loadConfig } from '../tools/configs.ts';
 import { claimOutputDir, ensureOutputDir } from '../tools/files.ts';
@@ -23,6 +22,9 @@ export function registerReport(program: Command): void {
     .action(async (o: { out: string; profile: Profile; workers: string; cosim: boolean; cosimDir: string }) => {
       const workers = checkWorkers(Number(o.workers));
       claimOutputDir(o.out);
+      // loaded on use: vega, the simulators and the worker pool are not needed to start the CLI
+      const { collectRuns, reportPlan } = await import('../experiments/runs.ts');
+      const { reportFiles, writeReport } = await import('../experiments/report.ts');
       const base = reportPlan(o.profile);
       const plan = o.cosim ? base : { ...base, sweep: { ...base.sweep, cosim: [] } };
       const cosimDir = plan.sweep.cosim.length > 0 ? ensureOutputDir(resolve(o.cosimDir), '--cosim-dir') : resolve(o.cosimDir);

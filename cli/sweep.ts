@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SparsetileError, showValue } from '../contract/errors.ts';
 import { checkWorkers, defaultWorkers } from '../experiments/pool.ts';
-import { defaultSweep, runSweep, sweepCsv, type SweepResult, type SweepSpec } from '../experiments/sweep.ts';
+import { defaultSweep, sweepCsv, type SweepResult, type SweepSpec } from '../experiments/sweep-spec.ts';
 import { loadConfig } from '../tools/configs.ts';
 import { claimOutputDir, ensureOutputDir, writeDirAtomic } from '../tools/files.ts';
 import { parseSeed } from './layer-options.ts';
@@ -70,6 +70,7 @@ export function registerSweep(program: Command): void {
       const cosimDir = spec.cosim.length > 0 ? ensureOutputDir(resolve(f.cosimDir), '--cosim-dir') : resolve(f.cosimDir);
       const bar = progressBar('points');
       const t0 = performance.now();
+      const { runSweep } = await import('../experiments/sweep.ts'); // loaded on use: the CLI starts without the simulators and worker pool
       const result = await runSweep(spec, { workers, config: loadConfig, cosimDir, onProgress: bar });
       bar.end();
       await writeDirAtomic(f.out, (dir) => {

@@ -9,7 +9,7 @@
 import { COMPONENT_LABELS, COMPONENTS } from '../model/energy.ts';
 import type { NetResult } from '../workloads/net.ts';
 import { EXAMPLE_WAYS, NETWORK_RUNS, type NetworkRuns, type ReportRuns } from './runs.ts';
-import type { SweepSummary } from './sweep.ts';
+import type { SweepSummary } from './sweep-spec.ts';
 
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;

@@ -1,12 +1,12 @@
 /**
  * Runs tasks (experiments/tasks.ts) on worker threads through piscina, or in this thread when one
  * worker is asked for. Results come back in task order, and every task's result depends on the task
- * alone, so the output is the same for any worker count.
+ * alone, so the output is the same for any worker count. piscina and the tasks are loaded on first
+ * use, so that commands which only parse flags start fast.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
 import { SparsetileError } from '../contract/errors.ts';
-import { runTask, type Outcome, type Task } from './tasks.ts';
+import type { Outcome, Task } from './tasks.ts';
 
 /** Default worker count: one per core, at most 8. */
 export function defaultWorkers(): number {
@@ -26,9 +26,11 @@ export async function runTasks<R>(tasks: readonly Task[], workers: number, onDon
     onDone?.(++done, tasks.length);
   };
   if (workers <= 1 || tasks.length <= 1) {
+    const { runTask } = await import('./tasks.ts');
     for (const [i, t] of tasks.entries()) finish(i, await runTask(t));
     return out;
   }
+  const { Piscina } = await import('piscina');
   const pool = new Piscina({ filename: new URL('./worker.mjs', import.meta.url).href, minThreads: 1, maxThreads: Math.min(workers, tasks.length) });
   try {
     await Promise.all(

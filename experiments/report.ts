@@ -16,7 +16,7 @@ import { renderSvg, vegaLiteSpec } from './charts.ts';
 import { buildFigures, type Figure } from './figures.ts';
 import { reportHtml, type PageMeta } from './html.ts';
 import type { ReportRuns } from './runs.ts';
-import { csvCell, sweepCsv } from './sweep.ts';
+import { csvCell, sweepCsv } from './sweep-spec.ts';
 
 export const REPORT_FORMAT = 'sparsetile-report/1';
 

@@ -15,7 +15,8 @@ import type { NetResult } from '../workloads/net.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { importRealModels, REAL_MODELS, type ImportedModel } from './models.ts';
 import { runTasks } from './pool.ts';
-import { defaultSweep, runSweep, type SweepResult, type SweepSpec } from './sweep.ts';
+import { runSweep } from './sweep.ts';
+import { defaultSweep, type SweepResult, type SweepSpec } from './sweep-spec.ts';
 import { cachedSynth, type SynthSummary } from './synth.ts';
 import type { EnergyRun, Task } from './tasks.ts';
 

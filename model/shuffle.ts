@@ -28,7 +28,7 @@ import type { ResolvedConfig } from '../contract/config.ts';
 import { mulberry32 } from './random.ts';
 import type { Offsets } from './schedulers/common.ts';
 import { heuristic } from './schedulers/heuristic.ts';
-import type { FilterShuffler, ScheduledRow, ShuffledSet } from './types.ts';
+import type { FilterShuffler, ScheduledRow } from './types.ts';
 
 export interface ShuffleOptions {
   /** Random filter swaps tried between sets, as a multiple of the number of sets (default 0). */
