@@ -517,7 +517,7 @@ function layerExample(runs: ReportRuns): Figure {
       height: 240,
       mark: { type: 'bar' },
       encoding: {
-        y: { field: 'way', type: 'nominal', sort: [...EXAMPLE_WAYS], title: null, axis: { labelLimit: 260 } },
+        y: { field: 'way', type: 'nominal', sort: [...EXAMPLE_WAYS], title: null, axis: { labelLimit: 400 } },
         yOffset: { field: 'measure', type: 'nominal' },
         x: { field: 'value', type: 'quantitative', title: 'removed vs heuristic', axis: { format: '%' } },
         color: { field: 'measure', type: 'nominal', title: null, scale: { range: ['#9ecae9', '#4c78a8'] } },
@@ -585,7 +585,7 @@ function energy(runs: ReportRuns): Figure | null {
   for (const e of runs.energy) {
     const dense = e.totals.dense.totalPJ;
     for (const mode of ['dense', 'gating', 'skipping'] as const) {
-      for (const c of COMPONENTS) rows.push({ network: e.network, mode, bar: `${e.network}: ${mode}`, component: COMPONENT_LABELS[c], energyPJ: e.totals[mode].components[c], fraction: e.totals[mode].components[c] / dense });
+      COMPONENTS.forEach((c, order) => rows.push({ network: e.network, mode, bar: `${e.network}: ${mode}`, component: COMPONENT_LABELS[c], order, energyPJ: e.totals[mode].components[c], fraction: e.totals[mode].components[c] / dense }));
     }
   }
   const skip = runs.energy.map((e) => e.totals.skipping.totalPJ / e.totals.dense.totalPJ);
@@ -594,7 +594,7 @@ function energy(runs: ReportRuns): Figure | null {
     title: 'Energy per inference by component, normalized to dense',
     analog: 'new (the design document reports post-layout energy but gives no figure in this text)',
     caption: `model/access.ts counts priced by model/energy.ts with the ${runs.energy[0].table} table (the design document's 45 nm figures, its Table 2): dense = the dense baseline, gating = zero-weight multiplies gated, skipping = this design with heuristic; off-chip weights uncoded, 128-bit bus.`,
-    columns: ['network', 'mode', 'bar', 'component', 'energyPJ', 'fraction'],
+    columns: ['network', 'mode', 'bar', 'component', 'order', 'energyPJ', 'fraction'],
     rows,
     spec: spec({
       width: 640,
@@ -604,6 +604,7 @@ function energy(runs: ReportRuns): Figure | null {
         x: { field: 'bar', type: 'nominal', sort: null, title: null, axis: { labelAngle: -40, labelLimit: 220 } },
         y: { field: 'fraction', type: 'quantitative', stack: 'zero', title: 'energy / dense energy' },
         color: { field: 'component', type: 'nominal', sort: COMPONENTS.map((c) => COMPONENT_LABELS[c]), title: null },
+        order: { field: 'order', sort: 'ascending' },
       },
     }),
     claims: [

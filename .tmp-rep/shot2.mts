@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'st-chrome-')), { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const page = await ctx.newPage();
+await page.setViewportSize({ width: 1100, height: 1400 });
+await page.goto(pathToFileURL(process.argv[2]).href);
+const ids = await page.$$eval('section.figure', (els) => els.map((e) => e.id));
+for (const id of ids) await page.locator(`#${id}`).screenshot({ path: `${process.argv[3]}-${id}.png` });
+await ctx.close();
