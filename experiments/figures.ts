@@ -81,6 +81,28 @@ const sourceOf = (n: NetworkRuns) => (n.kind === 'catalog' ? 'catalog (synthetic
 const BASE_CONFIG = { font: 'sans-serif', axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 240 }, legend: { labelFontSize: 11, labelLimit: 320 } };
 const spec = (body: Record<string, unknown>): Record<string, unknown> => ({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: BASE_CONFIG, ...body });
 
+const NETWORK_AXIS = { field: 'network', type: 'nominal', sort: null, title: null, axis: { labelAngle: -35 } };
+
+/** One bar per network (grouped by `encoding.xOffset` when given). */
+function networkBars(y: Record<string, unknown>, encoding: Record<string, unknown> = {}, mark: Record<string, unknown> = {}): Record<string, unknown> {
+  return spec({ width: 640, height: 250, mark: { type: 'bar', ...mark }, encoding: { x: NETWORK_AXIS, y: { type: 'quantitative', ...y }, ...encoding } });
+}
+
+/** Stacked bars, one per `bar` field value, segments by `color` in the given order (field `order`). */
+function stackedBars(yTitle: string, color: string, labels: readonly string[], range?: readonly string[]): Record<string, unknown> {
+  return spec({
+    width: 640,
+    height: 260,
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'bar', type: 'nominal', sort: null, title: null, axis: { labelAngle: -40 } },
+      y: { field: 'fraction', type: 'quantitative', stack: 'zero', title: yTitle },
+      color: { field: color, type: 'nominal', title: null, sort: labels, ...(range ? { scale: { range } } : {}) },
+      order: { field: 'order', sort: 'ascending' },
+    },
+  });
+}
+
 export function buildFigures(runs: ReportRuns): Figure[] {
   return [speedupByNetwork(runs), zerosRemoved(runs), breakdown(runs), heuristicVsGreedy(runs), interconnects(runs), schedulers(runs), optimalSmall(runs), layerObjective(runs), layerExample(runs), area(runs), energy(runs)].filter(
     (f): f is Figure => f !== null,
@@ -124,18 +146,10 @@ function speedupByNetwork(runs: ReportRuns): Figure {
     caption: 'Heuristic scheduler on the paper configuration (T8<2,5>, 4 tiles x 16 PEs x 16 lanes); speedup = dense cycles / cycles over the whole network (docs/architecture.md section 8).',
     columns: ['network', 'title', 'source', 'density', 'shuffle', 'speedup'],
     rows,
-    spec: spec({
-      width: 640,
-      height: 260,
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'network', type: 'nominal', sort: null, title: null, axis: { labelAngle: -35 } },
-        xOffset: { field: 'shuffle', type: 'nominal' },
-        y: { field: 'speedup', type: 'quantitative', title: 'speedup over dense' },
-        color: { field: 'shuffle', type: 'nominal', title: 'filter shuffling', scale: { range: ['#4c78a8', '#f58518'] } },
-        tooltip: [{ field: 'title' }, { field: 'speedup', format: '.3f' }, { field: 'density', format: '.3f' }],
-      },
-    }),
+    spec: networkBars(
+      { field: 'speedup', title: 'speedup over dense' },
+      { xOffset: { field: 'shuffle', type: 'nominal' }, color: { field: 'shuffle', type: 'nominal', title: 'filter shuffling', scale: { range: ['#4c78a8', '#f58518'] } } },
+    ),
     claims,
   };
 }
@@ -186,7 +200,7 @@ function zerosRemoved(runs: ReportRuns): Figure {
       width: 640,
       height: 240,
       layer: [
-        { mark: { type: 'bar', color: '#4c78a8' }, encoding: { x: { field: 'network', type: 'nominal', sort: null, title: null, axis: { labelAngle: -35 } }, y: { field: 'zerosRemoved', type: 'quantitative', title: 'zeros removed', axis: { format: '%' }, scale: { domain: [0, 1] } } } },
+        { mark: { type: 'bar', color: '#4c78a8' }, encoding: { x: NETWORK_AXIS, y: { field: 'zerosRemoved', type: 'quantitative', title: 'zeros removed', axis: { format: '%' }, scale: { domain: [0, 1] } } } },
         { mark: { type: 'tick', color: '#e45756', thickness: 3, size: 30 }, encoding: { x: { field: 'network', type: 'nominal', sort: null }, y: { field: 'paper', type: 'quantitative' } } },
       ],
     }),
@@ -234,17 +248,7 @@ function breakdown(runs: ReportRuns): Figure {
       'Heuristic, no shuffling. Each bar is the run\'s multiplier-cycles (cycles x tiles x K x N) by what a multiplier does, divided by the dense run\'s; the bar\'s height is 1 / speedup. Idle covers tiles that finished early and the pipeline drain, which the design document\'s four classes leave out.',
     columns: ['network', 'part', 'bar', 'class', 'key', 'order', 'fraction'],
     rows,
-    spec: spec({
-      width: 640,
-      height: 260,
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'bar', type: 'nominal', sort: null, title: null, axis: { labelAngle: -40 } },
-        y: { field: 'fraction', type: 'quantitative', stack: 'zero', title: 'fraction of dense multiplier-cycles' },
-        color: { field: 'class', type: 'nominal', sort: BREAKDOWN_CLASSES.map(([, l]) => l), scale: { range: ['#4c78a8', '#72b7b2', '#54a24b', '#e45756', '#bab0ac'] } },
-        order: { field: 'order', sort: 'ascending' },
-      },
-    }),
+    spec: stackedBars('fraction of dense multiplier-cycles', 'class', BREAKDOWN_CLASSES.map(([, l]) => l), ['#4c78a8', '#72b7b2', '#54a24b', '#e45756', '#bab0ac']),
     claims: [
       {
         claim: 'the breakdown classes add up to the run\'s time relative to dense',
@@ -277,16 +281,7 @@ function heuristicVsGreedy(runs: ReportRuns): Figure {
     caption: 'Speedup of heuristic over greedy (both without shuffling) on the paper configuration; greedy fills the lowest-numbered empty lane from its first candidate in code order (docs/architecture.md section 4).',
     columns: ['network', 'title', 'source', 'greedy', 'heuristic', 'gain'],
     rows,
-    spec: spec({
-      width: 640,
-      height: 240,
-      mark: { type: 'bar', color: '#54a24b' },
-      encoding: {
-        x: { field: 'network', type: 'nominal', sort: null, title: null, axis: { labelAngle: -35 } },
-        y: { field: 'gain', type: 'quantitative', title: 'heuristic over greedy', axis: { format: '%' } },
-        tooltip: [{ field: 'greedy', format: '.3f' }, { field: 'heuristic', format: '.3f' }],
-      },
-    }),
+    spec: networkBars({ field: 'gain', title: 'heuristic over greedy', axis: { format: '%' } }, {}, { color: '#54a24b' }),
     claims: [
       {
         claim: 'heuristic is 8% faster than greedy on average', where: PAPER.heuristicOverGreedy.where, paper: pct(PAPER.heuristicOverGreedy.mean, 0), ours: pct(m),
@@ -452,15 +447,15 @@ function layerObjective(runs: ReportRuns): Figure {
     const h = run(n, 'heuristic', false);
     for (const [scheduler, shuffle] of ways) {
       const r = run(n, scheduler, shuffle);
-      const rowsOf = (x: NetResult) => x.total.cycles; // network cycles
       rows.push({
         network: n.id, source: sourceOf(n), way: `${scheduler}${shuffle ? ' + shuffle' : ''}`,
-        heuristicCycles: h.total.cycles, cycles: r.total.cycles, cyclesRemoved: 1 - rowsOf(r) / rowsOf(h),
+        heuristicCycles: h.total.cycles, cycles: r.total.cycles, cyclesRemoved: 1 - r.total.cycles / h.total.cycles,
         lowerBoundCycles: h.layers.reduce((a, l) => a + l.lowerBoundCycles, 0),
       });
     }
   }
   const removed = (way: string) => rows.filter((r) => r.way === way).map((r) => r.cyclesRemoved as number);
+  const labels = ways.map(([s, sh]) => `${s}${sh ? ' + shuffle' : ''}`);
   return {
     id: 'layer-objective',
     title: 'Layer-level objective: cycles removed against heuristic, per network',
@@ -468,17 +463,10 @@ function layerObjective(runs: ReportRuns): Figure {
     caption: 'A layer takes as long as its busiest tile. best searches every set and then spends more effort on the busiest tiles; shuffling (scheduleJob with --shuffle) minimizes each job\'s cycles over candidate filter assignments, smaller sets that keep idle tiles busy among them, and never returns a slower one than the default.',
     columns: ['network', 'source', 'way', 'heuristicCycles', 'cycles', 'cyclesRemoved', 'lowerBoundCycles'],
     rows,
-    spec: spec({
-      width: 640,
-      height: 260,
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'network', type: 'nominal', sort: null, title: null, axis: { labelAngle: -35 } },
-        xOffset: { field: 'way', type: 'nominal', sort: ways.map(([s, sh]) => `${s}${sh ? ' + shuffle' : ''}`) },
-        y: { field: 'cyclesRemoved', type: 'quantitative', title: 'cycles removed vs heuristic', axis: { format: '%' } },
-        color: { field: 'way', type: 'nominal', title: null, sort: ways.map(([s, sh]) => `${s}${sh ? ' + shuffle' : ''}`) },
-      },
-    }),
+    spec: networkBars(
+      { field: 'cyclesRemoved', title: 'cycles removed vs heuristic', axis: { format: '%' } },
+      { xOffset: { field: 'way', type: 'nominal', sort: labels }, color: { field: 'way', type: 'nominal', title: null, sort: labels } },
+    ),
     claims: [
       {
         claim: 'filter shuffling helps (design document: up to 18%)', where: PAPER.shuffleGain.where, paper: `up to ${pct(PAPER.shuffleGain.max, 0)}`,
@@ -596,17 +584,7 @@ function energy(runs: ReportRuns): Figure | null {
     caption: `model/access.ts counts priced by model/energy.ts with the ${runs.energy[0].table} table (the design document's 45 nm figures, its Table 2): dense = the dense baseline, gating = zero-weight multiplies gated, skipping = this design with heuristic; off-chip weights uncoded, 128-bit bus.`,
     columns: ['network', 'mode', 'bar', 'component', 'order', 'energyPJ', 'fraction'],
     rows,
-    spec: spec({
-      width: 640,
-      height: 260,
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'bar', type: 'nominal', sort: null, title: null, axis: { labelAngle: -40, labelLimit: 220 } },
-        y: { field: 'fraction', type: 'quantitative', stack: 'zero', title: 'energy / dense energy' },
-        color: { field: 'component', type: 'nominal', sort: COMPONENTS.map((c) => COMPONENT_LABELS[c]), title: null },
-        order: { field: 'order', sort: 'ascending' },
-      },
-    }),
+    spec: stackedBars('energy / dense energy', 'component', COMPONENTS.map((c) => COMPONENT_LABELS[c])),
     claims: [
       {
         claim: 'skipping saves energy as well as time', where: 'section IV (energy measured post-layout, no number in this text)', paper: 'not given', ours: `skipping uses ${pct(Math.min(...skip))}–${pct(Math.max(...skip))} of the dense energy`, verdict: 'not comparable',

@@ -43,7 +43,7 @@ export interface DesignSynthesis {
 const inTiles = (modules: Record<string, number>) =>
   Object.entries(modules).filter(([m]) => !OUTSIDE_TILES.has(m)).reduce((s, [, t]) => s + t, 0);
 const all = (modules: Record<string, number>) => Object.values(modules).reduce((s, t) => s + t, 0);
-export const transistorsByModule = (a: AreaReport): Record<string, number> => Object.fromEntries(Object.entries(a.modules).map(([m, x]) => [m, x.transistors]));
+const transistorsByModule = (a: AreaReport): Record<string, number> => Object.fromEntries(Object.entries(a.modules).map(([m, x]) => [m, x.transistors]));
 
 const pct = (x: number, base: number) => Math.round((10000 * x) / base) / 100;
 
