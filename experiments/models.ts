@@ -7,7 +7,7 @@
  * silently.
  */
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SparsetileError } from '../contract/errors.ts';
 import { demoImport } from '../workloads/demo-layer.ts';
@@ -39,13 +39,22 @@ export type ImportedModel =
   | { readonly model: RealModel; readonly ok: true; readonly dir: string; readonly layers: number; readonly cached: boolean }
   | { readonly model: RealModel; readonly ok: false; readonly problem: string };
 
+/** The folder of an installed package: its package.json, or (when its exports hide that) the folder above its entry point that has it. */
 function packageDir(pkg: string): string | null {
   const require = createRequire(import.meta.url);
-  try {
-    return dirname(require.resolve(`${pkg}/package.json`));
-  } catch {
-    return null;
+  for (const entry of [`${pkg}/package.json`, pkg, `${pkg}/node`]) {
+    let file: string;
+    try {
+      file = require.resolve(entry);
+    } catch {
+      continue;
+    }
+    for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === pkg) return dir;
+    }
   }
+  return null;
 }
 
 /** Imports (or finds in the cache) each model; `lanes` is the configuration's N. */
