@@ -3,7 +3,7 @@
  * keep weights and activations in. Integer data is returned as plain numbers; int64 values must fit
  * in a double exactly (|v| < 2^53), which every quantity in sparsetile does by construction.
  */
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './input-file.ts';
 import { SparsetileError } from '../contract/errors.ts';
 
 export type NpyDtype = 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'float32' | 'float64';
@@ -80,13 +80,7 @@ export function parseNpy(buf: Uint8Array, file = 'array'): NpyArray {
 }
 
 export function readNpy(file: string): NpyArray {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    throw new SparsetileError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path.`);
-  }
-  return parseNpy(buf, file);
+  return parseNpy(readInputFile(file), file);
 }
 
 /** Encodes an array as a version 1.0 .npy file. Integer values must be integers that fit the dtype. */

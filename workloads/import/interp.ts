@@ -7,6 +7,7 @@
 import { SparsetileError } from '../../contract/errors.ts';
 import { outputSize } from '../../model/layer-spec.ts';
 import type { LayerSpec } from '../../model/types.ts';
+import { fcSpec } from './layer-specs.ts';
 import { attrFloat, attrInt, attrInts, attrString, type GraphNode, type OnnxGraphIR, type Tensor } from './onnx.ts';
 
 export const SUPPORTED_OPS = [
@@ -74,7 +75,7 @@ export function layerNodeOf(g: OnnxGraphIR, n: GraphNode, inDims: readonly numbe
     }
     return {
       node: n,
-      spec: { name: n.name, kind: 'fc', filters: F, channels: C, kernelH: 1, kernelW: 1, inH: 1, inW: 1, strideH: 1, strideW: 1, padTop: 0, padBottom: 0, padLeft: 0, padRight: 0, dilationH: 1, dilationW: 1, groups: 1 },
+      spec: fcSpec(n.name, F, C),
       weights,
       bias,
     };
@@ -297,192 +298,226 @@ export interface RunResult {
   readonly outputs: Tensor[];
 }
 
-/**
- * Runs the graph on one input. `weightsFor` may substitute a lowered layer's weights (pruned
- * weights for the float reference); `hook` may replace its output (integer path).
- */
-export function runGraph(g: OnnxGraphIR, input: Tensor, opts: { weightsFor?: (l: LayerNode) => Float64Array; hook?: LayerHook } = {}): RunResult {
+export interface RunOptions {
+  /** Substitutes a lowered layer's weights (pruned weights for the float reference). */
+  weightsFor?: (l: LayerNode) => Float64Array;
+  /** Replaces a lowered layer's output (the integer path). */
+  hook?: LayerHook;
+}
+
+/** What an operator handler sees: its node's inputs, the graph, and the run's lowered layers. */
+interface OpContext {
+  readonly g: OnnxGraphIR;
+  readonly n: GraphNode;
+  readonly opts: RunOptions;
+  readonly layers: RunResult['layers'];
+  /** Input i of the node; an error when no earlier node produced it. */
+  need(i: number): Tensor;
+  /** A value by name, when it exists. */
+  get(name: string): Tensor | undefined;
+}
+
+type OpHandler = (cx: OpContext) => Tensor;
+
+/** Conv, Gemm, MatMul: a lowered layer when the weight is constant; MatMul of two run-time values otherwise. */
+function layerOp(cx: OpContext): Tensor {
+  const { g, n } = cx;
+  const x = cx.need(0);
+  const ln = layerNodeOf(g, n, n.op === 'Conv' ? x.dims : [size(x.dims)]);
+  if (!ln) {
+    if (n.op === 'MatMul') return matMul(x, cx.need(1));
+    throw new SparsetileError(`${g.file}: ${n.op} node "${n.name}" has a weight "${n.inputs[1]}" computed at run time; sparsetile needs constant weights (an initializer or a Constant node).`);
+  }
+  if (n.op === 'Conv' && ln.spec.channels * ln.spec.groups !== x.dims[1]) {
+    throw new SparsetileError(`${g.file}: Conv node "${n.name}" expects ${ln.spec.channels * ln.spec.groups} input channels but receives a tensor of shape [${x.dims.join(', ')}].`);
+  }
+  const w = cx.opts.weightsFor ? cx.opts.weightsFor(ln) : ln.weights;
+  const flat = n.op === 'Conv' ? x : T([ln.spec.channels], x.data);
+  let out = cx.opts.hook?.(ln, flat) ?? convFloat(ln.spec, w, flat.data, ln.bias);
+  if (n.op !== 'Conv') out = T([...x.dims.slice(0, -1), ln.spec.filters], out.data);
+  cx.layers.push({ layer: ln, input: flat, output: out });
+  return out;
+}
+
+function matMul(a: Tensor, b: Tensor): Tensor {
+  const K = a.dims[a.dims.length - 1]!;
+  const M = size(a.dims) / K;
+  const Nn = b.dims[b.dims.length - 1]!;
+  const o = new Float64Array(M * Nn);
+  for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) for (let j = 0; j < Nn; j++) o[i * Nn + j] += a.data[i * K + k]! * b.data[k * Nn + j]!;
+  return T([...a.dims.slice(0, -1), Nn], o);
+}
+
+function batchNorm({ n, need }: OpContext): Tensor {
+  const x = need(0);
+  const [sc, bb, mean, vr] = [1, 2, 3, 4].map((i) => need(i)) as [Tensor, Tensor, Tensor, Tensor];
+  const eps = attrFloat(n, 'epsilon', 1e-5);
+  const C = x.dims[1]!;
+  const inner = size(x.dims) / C;
+  const o = new Float64Array(x.data.length);
+  for (let c = 0; c < C; c++) {
+    const k = sc.data[c]! / Math.sqrt(vr.data[c]! + eps);
+    for (let i = 0; i < inner; i++) o[c * inner + i] = (x.data[c * inner + i]! - mean.data[c]!) * k + bb.data[c]!;
+  }
+  return T([...x.dims], o);
+}
+
+/** An elementwise function of input 0. */
+const unary = (f: (n: GraphNode) => (v: number) => number): OpHandler => (cx) => map(cx.need(0), f(cx.n));
+/** An elementwise function of inputs 0 and 1, with numpy broadcasting. */
+const binary = (f: (a: number, b: number) => number): OpHandler => (cx) => broadcast(cx.need(0), cx.need(1), f);
+/** Returns input 0 unchanged (inference-time identities). */
+const identity: OpHandler = (cx) => cx.need(0);
+
+function clip({ n, need, get }: OpContext): Tensor {
+  const lo = n.inputs[1] ? get(n.inputs[1])?.data[0] ?? -Infinity : attrFloat(n, 'min', -Infinity);
+  const hi = n.inputs[2] ? get(n.inputs[2])?.data[0] ?? Infinity : attrFloat(n, 'max', Infinity);
+  return map(need(0), (v) => Math.min(hi, Math.max(lo, v)));
+}
+
+function globalAveragePool({ need }: OpContext): Tensor {
+  const x = need(0);
+  const C = x.dims[1]!;
+  const inner = size(x.dims) / C;
+  const o = new Float64Array(C);
+  for (let c = 0; c < C; c++) {
+    let s = 0;
+    for (let i = 0; i < inner; i++) s += x.data[c * inner + i]!;
+    o[c] = s / inner;
+  }
+  return T([1, C, 1, 1], o);
+}
+
+function concat({ n, need }: OpContext): Tensor {
+  const parts = n.inputs.map((_, i) => need(i));
+  const rank = parts[0]!.dims.length;
+  const axis = (attrInt(n, 'axis', 0) + rank) % rank;
+  const od = [...parts[0]!.dims];
+  od[axis] = parts.reduce((a, p) => a + p.dims[axis]!, 0);
+  const outer = size(od.slice(0, axis));
+  const o = new Float64Array(size(od));
+  let off = 0;
+  for (let i = 0; i < outer; i++) {
+    for (const p of parts) {
+      const blk = size(p.dims.slice(axis));
+      o.set(p.data.subarray(i * blk, (i + 1) * blk), off);
+      off += blk;
+    }
+  }
+  return T(od, o);
+}
+
+function reshape({ need }: OpContext): Tensor {
+  const x = need(0);
+  const shp = Array.from(need(1).data);
+  const dims = shp.map((v, i) => (v === 0 ? x.dims[i]! : v));
+  const known = dims.filter((v) => v !== -1).reduce((a, b) => a * b, 1);
+  return T(dims.map((v) => (v === -1 ? size(x.dims) / known : v)), x.data);
+}
+
+function flatten({ n, need }: OpContext): Tensor {
+  const x = need(0);
+  const axis = attrInt(n, 'axis', 1);
+  return T([size(x.dims.slice(0, axis)), size(x.dims.slice(axis))], x.data);
+}
+
+function squeeze({ need }: OpContext): Tensor {
+  const x = need(0);
+  const d = x.dims.filter((v) => v !== 1);
+  return T(d.length ? d : [1], x.data);
+}
+
+function unsqueeze({ n, need }: OpContext): Tensor {
+  const x = need(0);
+  const axes = n.inputs[1] ? Array.from(need(1).data) : attrInts(n, 'axes', [0]);
+  const d = [...x.dims];
+  for (const a of axes.map((a) => (a < 0 ? a + d.length + axes.length : a)).sort((p, q) => p - q)) d.splice(a, 0, 1);
+  return T(d, x.data);
+}
+
+function slice({ g, n, need }: OpContext): Tensor {
+  const x = need(0);
+  const starts = n.inputs[1] ? Array.from(need(1).data) : attrInts(n, 'starts', []);
+  const ends = n.inputs[2] ? Array.from(need(2).data) : attrInts(n, 'ends', []);
+  const steps = n.inputs[4] ? Array.from(need(4).data) : starts.map(() => 1);
+  if (x.dims.length !== 1 || steps.some((s) => s !== 1)) throw new SparsetileError(`${g.file}: Slice node "${n.name}" slices a ${x.dims.length}-D tensor or with steps; sparsetile supports 1-D shape slicing only.`);
+  const len = x.dims[0]!;
+  const clamp = (v: number) => Math.max(0, Math.min(len, v < 0 ? v + len : v));
+  const s0 = clamp(starts[0]!);
+  const e0 = clamp(ends[0]!);
+  return T([Math.max(0, e0 - s0)], x.data.slice(s0, Math.max(s0, e0)));
+}
+
+function softmax({ need }: OpContext): Tensor {
+  const x = need(0);
+  const last = x.dims[x.dims.length - 1]!;
+  const o = new Float64Array(x.data.length);
+  for (let i = 0; i < x.data.length; i += last) {
+    let m = -Infinity;
+    for (let j = 0; j < last; j++) m = Math.max(m, x.data[i + j]!);
+    let s = 0;
+    for (let j = 0; j < last; j++) s += (o[i + j] = Math.exp(x.data[i + j]! - m));
+    for (let j = 0; j < last; j++) o[i + j]! /= s;
+  }
+  return T([...x.dims], o);
+}
+
+/** One handler per operator; SUPPORTED_OPS lists the same names for the error message. */
+const OPS: Record<(typeof SUPPORTED_OPS)[number], OpHandler> = {
+  Conv: layerOp,
+  Gemm: layerOp,
+  MatMul: layerOp,
+  ConvTranspose: ({ n, need, get }) => convTranspose(n, need(0), need(1), n.inputs[2] ? get(n.inputs[2]) : undefined),
+  BatchNormalization: batchNorm,
+  Relu: unary(() => (v) => (v > 0 ? v : 0)),
+  LeakyRelu: unary((n) => { const a = attrFloat(n, 'alpha', 0.01); return (v) => (v > 0 ? v : a * v); }),
+  Tanh: unary(() => Math.tanh),
+  Sigmoid: unary(() => (v) => 1 / (1 + Math.exp(-v))),
+  HardSigmoid: unary((n) => { const a = attrFloat(n, 'alpha', 0.2); const b = attrFloat(n, 'beta', 0.5); return (v) => Math.max(0, Math.min(1, a * v + b)); }),
+  HardSwish: unary(() => (v) => v * Math.max(0, Math.min(1, v / 6 + 0.5))),
+  Clip: clip,
+  Add: binary((a, b) => a + b),
+  Sub: binary((a, b) => a - b),
+  Mul: binary((a, b) => a * b),
+  Div: binary((a, b) => a / b),
+  GlobalAveragePool: globalAveragePool,
+  MaxPool: ({ n, need }) => pool(need(0), n, 'max'),
+  AveragePool: ({ n, need }) => pool(need(0), n, 'avg'),
+  Resize: ({ g, n, need, get }) => resize(g, n, need(0), get),
+  Upsample: ({ g, n, need, get }) => resize(g, n, need(0), get),
+  Concat: concat,
+  Reshape: reshape,
+  Flatten: flatten,
+  Shape: ({ need }) => { const x = need(0); return T([x.dims.length], Float64Array.from(x.dims)); },
+  Cast: identity,
+  Slice: slice,
+  Softmax: softmax,
+  Identity: identity,
+  Dropout: identity,
+  Squeeze: squeeze,
+  Unsqueeze: unsqueeze,
+};
+
+const isSupported = (op: string): op is (typeof SUPPORTED_OPS)[number] => Object.hasOwn(OPS, op);
+
+/** Runs the graph on one input; `opts` may substitute lowered layers' weights or outputs. */
+export function runGraph(g: OnnxGraphIR, input: Tensor, opts: RunOptions = {}): RunResult {
   const values = new Map<string, Tensor>(g.constants);
   const inp = g.inputs[0];
   if (!inp) throw new SparsetileError(`${g.file}: the graph has no non-constant input.`);
   values.set(inp.name, input);
   const layers: RunResult['layers'] = [];
   const get = (name: string) => values.get(name);
-  const need = (n: GraphNode, i: number): Tensor => {
-    const t = values.get(n.inputs[i] ?? '');
-    if (!t) throw new SparsetileError(`${g.file}: node "${n.name}" (${n.op}) reads "${n.inputs[i]}", which no earlier node produces. The graph is not in topological order or is damaged.`);
-    return t;
-  };
   for (const n of g.nodes) {
-    let out: Tensor;
-    switch (n.op) {
-      case 'Conv':
-      case 'Gemm':
-      case 'MatMul': {
-        const x = need(n, 0);
-        const ln = layerNodeOf(g, n, n.op === 'Conv' ? x.dims : [size(x.dims)]);
-        if (!ln) {
-          if (n.op === 'MatMul') {
-            const a = x;
-            const b = need(n, 1);
-            const [M, K] = [size(a.dims) / a.dims[a.dims.length - 1]!, a.dims[a.dims.length - 1]!];
-            const Nn = b.dims[b.dims.length - 1]!;
-            const o = new Float64Array(M * Nn);
-            for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) for (let j = 0; j < Nn; j++) o[i * Nn + j] += a.data[i * K + k]! * b.data[k * Nn + j]!;
-            out = T([...a.dims.slice(0, -1), Nn], o);
-            break;
-          }
-          throw new SparsetileError(`${g.file}: ${n.op} node "${n.name}" has a weight "${n.inputs[1]}" computed at run time; sparsetile needs constant weights (an initializer or a Constant node).`);
-        }
-        if (n.op === 'Conv' && ln.spec.channels * ln.spec.groups !== x.dims[1]) {
-          throw new SparsetileError(`${g.file}: Conv node "${n.name}" expects ${ln.spec.channels * ln.spec.groups} input channels but receives a tensor of shape [${x.dims.join(', ')}].`);
-        }
-        const w = opts.weightsFor ? opts.weightsFor(ln) : ln.weights;
-        const flat = n.op === 'Conv' ? x : T([ln.spec.channels], x.data);
-        const hooked = opts.hook?.(ln, flat);
-        out = hooked ?? convFloat(ln.spec, w, flat.data, ln.bias);
-        if (n.op !== 'Conv') out = T([...x.dims.slice(0, -1), ln.spec.filters], out.data);
-        layers.push({ layer: ln, input: flat, output: out });
-        break;
-      }
-      case 'ConvTranspose':
-        out = convTranspose(n, need(n, 0), need(n, 1), n.inputs[2] ? get(n.inputs[2]) : undefined);
-        break;
-      case 'BatchNormalization': {
-        const x = need(n, 0);
-        const [sc, bb, mean, vr] = [1, 2, 3, 4].map((i) => need(n, i));
-        const eps = attrFloat(n, 'epsilon', 1e-5);
-        const C = x.dims[1]!;
-        const inner = size(x.dims) / C;
-        const o = new Float64Array(x.data.length);
-        for (let c = 0; c < C; c++) {
-          const k = sc!.data[c]! / Math.sqrt(vr!.data[c]! + eps);
-          for (let i = 0; i < inner; i++) o[c * inner + i] = (x.data[c * inner + i]! - mean!.data[c]!) * k + bb!.data[c]!;
-        }
-        out = T([...x.dims], o);
-        break;
-      }
-      case 'Relu': out = map(need(n, 0), (v) => (v > 0 ? v : 0)); break;
-      case 'LeakyRelu': { const a = attrFloat(n, 'alpha', 0.01); out = map(need(n, 0), (v) => (v > 0 ? v : a * v)); break; }
-      case 'Tanh': out = map(need(n, 0), Math.tanh); break;
-      case 'Sigmoid': out = map(need(n, 0), (v) => 1 / (1 + Math.exp(-v))); break;
-      case 'HardSigmoid': {
-        const a = attrFloat(n, 'alpha', 0.2);
-        const b = attrFloat(n, 'beta', 0.5);
-        out = map(need(n, 0), (v) => Math.max(0, Math.min(1, a * v + b)));
-        break;
-      }
-      case 'HardSwish': out = map(need(n, 0), (v) => v * Math.max(0, Math.min(1, v / 6 + 0.5))); break;
-      case 'Clip': {
-        const lo = n.inputs[1] ? get(n.inputs[1])?.data[0] ?? -Infinity : attrFloat(n, 'min', -Infinity);
-        const hi = n.inputs[2] ? get(n.inputs[2])?.data[0] ?? Infinity : attrFloat(n, 'max', Infinity);
-        out = map(need(n, 0), (v) => Math.min(hi, Math.max(lo, v)));
-        break;
-      }
-      case 'Add': out = broadcast(need(n, 0), need(n, 1), (a, b) => a + b); break;
-      case 'Sub': out = broadcast(need(n, 0), need(n, 1), (a, b) => a - b); break;
-      case 'Mul': out = broadcast(need(n, 0), need(n, 1), (a, b) => a * b); break;
-      case 'Div': out = broadcast(need(n, 0), need(n, 1), (a, b) => a / b); break;
-      case 'GlobalAveragePool': {
-        const x = need(n, 0);
-        const C = x.dims[1]!;
-        const inner = size(x.dims) / C;
-        const o = new Float64Array(C);
-        for (let c = 0; c < C; c++) {
-          let s = 0;
-          for (let i = 0; i < inner; i++) s += x.data[c * inner + i]!;
-          o[c] = s / inner;
-        }
-        out = T([1, C, 1, 1], o);
-        break;
-      }
-      case 'MaxPool': out = pool(need(n, 0), n, 'max'); break;
-      case 'AveragePool': out = pool(need(n, 0), n, 'avg'); break;
-      case 'Resize':
-      case 'Upsample': out = resize(g, n, need(n, 0), get); break;
-      case 'Concat': {
-        const parts = n.inputs.map((_, i) => need(n, i));
-        const rank = parts[0]!.dims.length;
-        const axis = (attrInt(n, 'axis', 0) + rank) % rank;
-        const od = [...parts[0]!.dims];
-        od[axis] = parts.reduce((a, p) => a + p.dims[axis]!, 0);
-        const outer = size(od.slice(0, axis));
-        const o = new Float64Array(size(od));
-        let off = 0;
-        for (let i = 0; i < outer; i++) {
-          for (const p of parts) {
-            const blk = size(p.dims.slice(axis));
-            o.set(p.data.subarray(i * blk, (i + 1) * blk), off);
-            off += blk;
-          }
-        }
-        out = T(od, o);
-        break;
-      }
-      case 'Reshape': {
-        const x = need(n, 0);
-        const shp = Array.from(need(n, 1).data);
-        const dims = shp.map((v, i) => (v === 0 ? x.dims[i]! : v));
-        const known = dims.filter((v) => v !== -1).reduce((a, b) => a * b, 1);
-        out = T(dims.map((v) => (v === -1 ? size(x.dims) / known : v)), x.data);
-        break;
-      }
-      case 'Flatten': {
-        const x = need(n, 0);
-        const axis = attrInt(n, 'axis', 1);
-        out = T([size(x.dims.slice(0, axis)), size(x.dims.slice(axis))], x.data);
-        break;
-      }
-      case 'Squeeze': case 'Unsqueeze': case 'Identity': case 'Dropout': case 'Cast': {
-        const x = need(n, 0);
-        if (n.op === 'Squeeze') out = T(x.dims.filter((d) => d !== 1).length ? x.dims.filter((d) => d !== 1) : [1], x.data);
-        else if (n.op === 'Unsqueeze') {
-          const axes = n.inputs[1] ? Array.from(need(n, 1).data) : attrInts(n, 'axes', [0]);
-          const d = [...x.dims];
-          for (const a of axes.map((a) => (a < 0 ? a + d.length + axes.length : a)).sort((p, q) => p - q)) d.splice(a, 0, 1);
-          out = T(d, x.data);
-        } else out = x;
-        break;
-      }
-      case 'Shape': { const x = need(n, 0); out = T([x.dims.length], Float64Array.from(x.dims)); break; }
-      case 'Slice': {
-        const x = need(n, 0);
-        const starts = n.inputs[1] ? Array.from(need(n, 1).data) : attrInts(n, 'starts', []);
-        const ends = n.inputs[2] ? Array.from(need(n, 2).data) : attrInts(n, 'ends', []);
-        const axes = n.inputs[3] ? Array.from(need(n, 3).data) : attrInts(n, 'axes', starts.map((_, i) => i));
-        const steps = n.inputs[4] ? Array.from(need(n, 4).data) : starts.map(() => 1);
-        if (x.dims.length !== 1 || steps.some((s) => s !== 1)) throw new SparsetileError(`${g.file}: Slice node "${n.name}" slices a ${x.dims.length}-D tensor or with steps; sparsetile supports 1-D shape slicing only.`);
-        const len = x.dims[0]!;
-        const clamp = (v: number) => Math.max(0, Math.min(len, v < 0 ? v + len : v));
-        void axes;
-        const s0 = clamp(starts[0]!);
-        const e0 = clamp(ends[0]!);
-        out = T([Math.max(0, e0 - s0)], x.data.slice(s0, Math.max(s0, e0)));
-        break;
-      }
-      case 'Softmax': {
-        const x = need(n, 0);
-        const last = x.dims[x.dims.length - 1]!;
-        const o = new Float64Array(x.data.length);
-        for (let i = 0; i < x.data.length; i += last) {
-          let m = -Infinity;
-          for (let j = 0; j < last; j++) m = Math.max(m, x.data[i + j]!);
-          let s = 0;
-          for (let j = 0; j < last; j++) s += (o[i + j] = Math.exp(x.data[i + j]! - m));
-          for (let j = 0; j < last; j++) o[i + j]! /= s;
-        }
-        out = T([...x.dims], o);
-        break;
-      }
-      default:
-        throw new SparsetileError(`${g.file}: node "${n.name}" uses operator ${n.op}, which sparsetile's importer does not support. Supported operators: ${SUPPORTED_OPS.join(', ')}, Constant.`);
+    if (!isSupported(n.op)) {
+      throw new SparsetileError(`${g.file}: node "${n.name}" uses operator ${n.op}, which sparsetile's importer does not support. Supported operators: ${SUPPORTED_OPS.join(', ')}, Constant.`);
     }
-    values.set(n.outputs[0]!, out);
+    const need = (i: number): Tensor => {
+      const t = values.get(n.inputs[i] ?? '');
+      if (!t) throw new SparsetileError(`${g.file}: node "${n.name}" (${n.op}) reads "${n.inputs[i]}", which no earlier node produces. The graph is not in topological order or is damaged.`);
+      return t;
+    };
+    values.set(n.outputs[0]!, OPS[n.op]({ g, n, opts, layers, need, get }));
   }
   return { values, layers, outputs: g.outputs.map((o) => values.get(o)!).filter(Boolean) };
-}
-
-/** Output shapes and lowered layers without real data: runs the graph on zeros. */
-export function inferLayers(g: OnnxGraphIR, inputDims: number[]): LayerNode[] {
-  return runGraph(g, T(inputDims)).layers.map((l) => l.layer);
 }

@@ -3,9 +3,9 @@
  * exports use. The interpreter gives every tensor's shape (so each Conv/Gemm gets its input size),
  * the float reference activations, and, with a hook on the lowered layers, the integer forward pass.
  */
-import { readFileSync } from 'node:fs';
 import onnxPkg from 'onnx-proto';
 import { SparsetileError } from '../../contract/errors.ts';
+import { readInputFile } from '../../tools/input-file.ts';
 
 const { onnx } = onnxPkg as unknown as { onnx: { ModelProto: { decode(b: Uint8Array): OnnxModelProto } } };
 
@@ -123,13 +123,7 @@ export function parseOnnx(buf: Uint8Array, file: string): OnnxGraphIR {
 }
 
 export function readOnnx(file: string): OnnxGraphIR {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    throw new SparsetileError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path.`);
-  }
-  return parseOnnx(buf, file);
+  return parseOnnx(readInputFile(file), file);
 }
 
 /* ------------------------------------------------------------------------------ attributes */

@@ -12,46 +12,16 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { SparsetileError } from '../../contract/errors.ts';
 import { encodeNpy, readNpy } from '../../tools/npy.ts';
-import type { LayerSpec } from '../../model/types.ts';
-import { WORKLOAD_FORMAT, WORKLOAD_VERSION, type ManifestLayer } from '../workload.ts';
 import { readOnnx, type OnnxGraphIR, type Tensor } from './onnx.ts';
 import { convFloat, runGraph, type LayerNode } from './interp.ts';
-import { layerDir, safeName, weightManifest } from './layer-manifest.ts';
+import { importedLayer, importManifest, workloadName } from './layer-manifest.ts';
 import { pruneLayers } from './prune.ts';
 import { importTfjsWeightsOnly, isTfjsFile, readTfjs } from './tfjs.ts';
 import { chooseFracBits, maxAbs, quantize, snrDb } from './quant.ts';
-
-export interface ImportOptions {
-  file: string;
-  outDir: string;
-  name?: string;
-  prune?: number;
-  structured?: boolean;
-  global?: boolean;
-  densityTable?: string;
-  quant: 'int16' | 'int8';
-  input?: string;
-  /** C x H x W when the model's input has dynamic dimensions. */
-  inputShape?: number[];
-  /** Lanes N, for structured pruning. */
-  lanes: number;
-}
-
-export interface ImportedLayer {
-  spec: LayerSpec;
-  dir: string;
-  weightsQ: Int32Array;
-  actsQ: Int32Array | null;
-  manifest: ManifestLayer & Record<string, unknown>;
-}
-
-export interface ImportResult {
-  manifest: Record<string, unknown> & { layers: ManifestLayer[] };
-  layers: ImportedLayer[];
-}
+import { quantBits, type ImportedLayer, type ImportOptions, type ImportResult } from './types.ts';
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD = [0.229, 0.224, 0.225];
@@ -119,7 +89,7 @@ export function importModel(o: ImportOptions): ImportResult {
   const dims = inputDims(g, o.inputShape);
   const img = o.input ? loadInputImage(o.input) : null;
   const x: Tensor = img ? prepareInput(img, dims.slice(1)) : { dims, data: new Float64Array(dims.reduce((a, b) => a * b, 1)) };
-  const bits = o.quant === 'int8' ? 8 : 16;
+  const bits = quantBits(o.quant);
 
   // 1. float run: shapes and layer list
   const first = runGraph(g, x);
@@ -171,41 +141,19 @@ export function importModel(o: ImportOptions): ImportResult {
 
   const layers: ImportedLayer[] = lnodes.map((l, i) => {
     const pl = perLayer.get(l.node.name)!;
-    const refIn = ref.layers[i]!.input;
     const zeros = pl.acts.reduce((a, v) => a + (v === 0 ? 1 : 0), 0);
-    const w = wq[i]!;
-    const dir = layerDir(i, l.spec);
-    return {
-      spec: l.spec,
-      dir,
-      weightsQ: w.q,
-      actsQ: img ? pl.acts : null,
-      manifest: {
-        name: l.spec.name,
-        dir,
-        ...weightManifest(l.spec, l.weights, w, o.global ? o.prune ?? null : targets[i] ?? null, groupInfo[i]),
-        actFracBits: actFrac.get(l.node.name)!,
-        actSparsity: img ? zeros / pl.acts.length : null,
-        actSaturated: pl.saturated,
-        actMaxAbsFloat: maxAbs(refIn.data),
-        layerErrorMax: pl.errMax,
-        layerErrorBound: pl.bound,
-      },
-    };
+    return importedLayer(i, l, wq[i]!, o, { target: targets[i], lanes: groupInfo[i] ?? null }, img ? pl.acts : null, {
+      actFracBits: actFrac.get(l.node.name)!,
+      actSparsity: img ? zeros / pl.acts.length : null,
+      actSaturated: pl.saturated,
+      actMaxAbsFloat: maxAbs(ref.layers[i]!.input.data),
+      layerErrorMax: pl.errMax,
+      layerErrorBound: pl.bound,
+    });
   });
-  const stem = basename(o.file).replace(/\.(onnx|json)$/i, '');
-  const name = o.name ?? safeName(tf && stem === 'model' ? basename(dirname(o.file)) : stem);
-  const manifest = {
-    format: WORKLOAD_FORMAT,
-    version: WORKLOAD_VERSION,
-    name,
-    synthetic: false,
-    source: tf ? tf.source : { file: o.file, kind: 'onnx', opset: g.opset, nodes: g.nodes.length },
+  const manifest = importManifest(o, workloadName(o, !!tf), tf ? tf.source : { file: o.file, kind: 'onnx', opset: g.opset, nodes: g.nodes.length }, layers, {
     ...(tf ? { assumptions: [...tf.assumptions, ...(dims[1] === 3 && img ? ['the input image gets ImageNet mean/std normalisation (the ONNX convention); the TF.js model may expect another scaling'] : [])] } : {}),
     input: img ? { image: img.label, shape: dims.slice(1), normalisation: dims[1] === 3 ? 'ImageNet mean/std' : 'none' } : { image: null, shape: dims.slice(1), note: 'no --input: acts.npy not written, activation sparsity unknown' },
-    prune: { target: o.prune ?? null, structured: !!o.structured, global: !!o.global, densityTable: o.densityTable ?? null, lanes: o.lanes },
-    quant: { scheme: `symmetric ${o.quant}`, bits, note: 'value = q / 2^fracBits, per-layer fracBits: the most that do not overflow' },
-    density: layers.reduce((a, l) => a + l.manifest.density * l.manifest.weights, 0) / layers.reduce((a, l) => a + l.manifest.weights, 0),
     forward: img
       ? {
         output: refOut.dims,
@@ -215,8 +163,7 @@ export function importModel(o: ImportOptions): ImportResult {
       }
       : null,
     unlowered: g.nodes.filter((n) => n.op === 'ConvTranspose').map((n) => `${n.name} (ConvTranspose, computed on the host in float)`),
-    layers: layers.map((l) => l.manifest),
-  };
+  });
   return { manifest, layers };
 }
 
