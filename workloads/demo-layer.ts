@@ -94,7 +94,7 @@ export async function demoImport(file: string, opts: DemoImportOptions & { lanes
       if (!(e instanceof SparsetileError)) throw e; // a damaged cache entry: import again below
     }
   }
-  const r = importModel({ file, outDir: dir, prune: opts.prune, quant: opts.quant, input: opts.input, inputShape: [...opts.inputShape], lanes: opts.lanes });
+  const r = await importModel({ file, outDir: dir, prune: opts.prune, quant: opts.quant, input: opts.input, inputShape: [...opts.inputShape], lanes: opts.lanes });
   await writeDirAtomic(dir, (tmp) => writeWorkload(tmp, r));
   return { dir, manifest: readManifest(dir), cached: false, seconds: (performance.now() - t0) / 1000, key };
 }

@@ -11,6 +11,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SparsetileError } from '../../contract/errors.ts';
+import { prod } from './tensor.ts';
 
 /** One decoded weight of a manifest, in TF.js layout. */
 export interface TfjsWeight {
@@ -41,15 +42,27 @@ function float16(h: number): number {
   return s * (1 + m / 1024) * 2 ** (e - 15);
 }
 
-export const prod = (d: readonly number[]) => d.reduce((a, b) => a * b, 1);
+
+/** A manifest's weights decoded, and the raw artifacts TF.js loads (every group's specs and shard bytes, concatenated in order). */
+export interface WeightArtifacts {
+  readonly weights: Map<string, TfjsWeight>;
+  readonly weightSpecs: object[];
+  readonly weightData: ArrayBuffer;
+}
 
 /**
  * Reads every weight of a manifest (a JSON array of groups). Shards are looked up beside the
  * manifest file. Every way the files can disagree is a SparsetileError naming the file and weight.
  */
 export function readWeightsManifest(groups: unknown, file: string): Map<string, TfjsWeight> {
+  return readWeightArtifacts(groups, file).weights;
+}
+
+export function readWeightArtifacts(groups: unknown, file: string): WeightArtifacts {
   const dir = dirname(file);
   if (!Array.isArray(groups)) throw new SparsetileError(`${file}: the weights manifest must be a JSON array of groups {paths, weights}, got ${typeof groups}.`);
+  const groupBytes: Uint8Array[] = [];
+  const weightSpecs: object[] = [];
   const out = new Map<string, TfjsWeight>();
   groups.forEach((g0: ManifestGroup, gi) => {
     const gn = gi + 1;
@@ -71,6 +84,8 @@ export function readWeightsManifest(groups: unknown, file: string): Map<string, 
       bytes.set(s.buf, o);
       o += s.buf.length;
     }
+    groupBytes.push(bytes);
+    weightSpecs.push(...(g0.weights as object[]));
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const shardList = shards.map((s) => `${s.p} (${s.buf.length} bytes)`).join(', ');
     let off = 0;
@@ -134,7 +149,13 @@ export function readWeightsManifest(groups: unknown, file: string): Map<string, 
       throw new SparsetileError(`${file}: the shapes in weight group ${gn} account for ${off} bytes, but its shards [${shardList}] hold ${total}: the manifest does not describe these shards (${total - off} bytes left over). Use the manifest that was exported with them.`);
     }
   });
-  return out;
+  const weightData = new Uint8Array(groupBytes.reduce((a, b) => a + b.length, 0));
+  let at = 0;
+  for (const b of groupBytes) {
+    weightData.set(b, at);
+    at += b.length;
+  }
+  return { weights: out, weightSpecs, weightData: weightData.buffer };
 }
 
 /* ------------------------------------------------------------------------------ layouts */

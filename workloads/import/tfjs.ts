@@ -2,15 +2,14 @@
  * TensorFlow.js models: the second input format of `sparsetile import`.
  *
  * Accepted files:
- *  - `model.json` of a **layers-model** (Keras topology in `modelTopology` + `weightsManifest`),
- *    translated into the ONNX importer's graph IR by workloads/import/tfjs-keras.ts.
- *  - `model.json` of a **graph-model** (a TF GraphDef in `modelTopology`). Conv / depthwise / MatMul
- *    nodes whose filter is a stored weight are lowered with the attributes of the node (strides,
- *    padding, dilations); the GraphDef is not executed, so this is a weights-only import.
+ *  - `model.json` of a **layers-model** (Keras topology in `modelTopology` + `weightsManifest`), run
+ *    in TF.js layer by layer (workloads/import/tfjs-layers.ts);
+ *  - `model.json` of a **graph-model** (a TF GraphDef in `modelTopology`), run in TF.js's graph
+ *    executor (workloads/import/tfjs-graph.ts);
  *  - a bare **`*weights_manifest.json`** (a JSON array of weight groups, as face-api.js ships). Without
  *    a topology the layers are inferred from the 4-D and 2-D tensors in manifest order, under stated
  *    assumptions (stride 1, 'same' padding, dilation 1, constant spatial size, 'depthwise' in the
- *    name marks a depthwise kernel); also a weights-only import.
+ *    name marks a depthwise kernel); a weights-only import: nothing can run it.
  *
  * Weights (workloads/import/tfjs-weights.ts): float32, int32, and the converter's quantised storage
  * `quantization: {dtype: 'uint8' | 'uint16', scale, min}` (value = q * scale + min, rounded to
@@ -20,13 +19,11 @@
 import { SparsetileError } from '../../contract/errors.ts';
 import type { LayerSpec } from '../../model/types.ts';
 import { readJsonFile } from '../../tools/json.ts';
-import type { OnnxGraphIR } from './onnx.ts';
 import { importedLayer, importManifest, workloadName } from './layer-manifest.ts';
 import { convSpec, fcSpec } from './layer-specs.ts';
 import { pruneLayers } from './prune.ts';
 import { chooseFracBits, maxAbs, quantize } from './quant.ts';
-import { fromKeras } from './tfjs-keras.ts';
-import { denseToFc, depthwiseToFcrq, hwioToFcrq, readWeightsManifest, samePads, type TfjsWeight } from './tfjs-weights.ts';
+import { denseToFc, depthwiseToFcrq, hwioToFcrq, readWeightArtifacts, type TfjsWeight, type WeightArtifacts } from './tfjs-weights.ts';
 import { quantBits, type ImportOptions, type ImportResult, type ImportedLayer } from './types.ts';
 
 /* ------------------------------------------------------------------------------ file types */
@@ -50,14 +47,16 @@ export interface TfjsWeightsOnlyLayer {
 export interface TfjsModel {
   readonly file: string;
   readonly format: 'layers-model' | 'graph-model' | 'weights-manifest';
+  /** Every weight as sparsetile decodes it. */
   readonly weights: Map<string, TfjsWeight>;
-  /** A runnable graph (layers-model only); null for weights-only imports. */
-  readonly graph: OnnxGraphIR | null;
-  /** Weights-only imports: the lowered layers. */
+  /** What TF.js loads: the topology (null for a bare manifest) and the raw weight specs and bytes. */
+  readonly topology: Record<string, unknown> | null;
+  readonly artifacts: WeightArtifacts;
+  /** Weights-only imports (bare manifests): the layers inferred from the weights. */
   readonly layers: TfjsWeightsOnlyLayer[];
   /** Assumptions and approximations the import made, printed and written to the manifest. */
   readonly assumptions: string[];
-  /** Manifest weights that are not lowered (biases, BN parameters, other ranks), weights-only imports. */
+  /** Weights-only imports: manifest weights that are not lowered (biases, other ranks). */
   readonly unlowered: string[];
   readonly source: Record<string, unknown>;
 }
@@ -71,27 +70,27 @@ export interface TfjsModel {
 export function readTfjs(file: string, opts: { inputShape?: number[] } = {}): TfjsModel {
   const raw = readJsonFile(file, 'a TF.js model.json or *weights_manifest.json is expected. The file may be truncated.');
   if (Array.isArray(raw)) {
-    const weights = readWeightsManifest(raw, file);
-    return inferFromWeights(file, 'weights-manifest', weights, opts.inputShape, { file, kind: 'tfjs', format: 'weights-manifest', tensors: weights.size });
+    const artifacts = readWeightArtifacts(raw, file);
+    return inferFromWeights(file, artifacts, opts.inputShape, { file, kind: 'tfjs', format: 'weights-manifest', tensors: artifacts.weights.size });
   }
   if (!raw || typeof raw !== 'object') throw new SparsetileError(`${file}: is neither a TF.js model.json (an object with "modelTopology" and "weightsManifest") nor a weights manifest (an array of groups).`);
   const m = raw as { format?: unknown; modelTopology?: unknown; weightsManifest?: unknown; generatedBy?: unknown; convertedBy?: unknown };
   if (!m.weightsManifest) {
     throw new SparsetileError(`${file}: has no "weightsManifest"; sparsetile needs the weights. ${m.modelTopology ? 'A model.json with only a topology carries no weights: export it with weights.' : 'Pass a TF.js model.json or a *weights_manifest.json.'}`);
   }
-  const weights = readWeightsManifest(m.weightsManifest, file);
-  const topo = m.modelTopology as Record<string, unknown> | undefined;
-  const isGraph = m.format === 'graph-model' || (!!topo && Array.isArray((topo as { node?: unknown }).node));
-  const source = { file, kind: 'tfjs', format: isGraph ? 'graph-model' : 'layers-model', generatedBy: m.generatedBy ?? null, convertedBy: m.convertedBy ?? null, tensors: weights.size };
-  if (isGraph) return fromGraphDef(file, topo!, weights, opts.inputShape, source);
-  if (!topo) return inferFromWeights(file, 'weights-manifest', weights, opts.inputShape, { ...source, format: 'weights-manifest (model.json without topology)' });
-  const k = fromKeras(file, topo, weights, opts.inputShape);
-  return { file, format: 'layers-model', weights, graph: k.graph, layers: [], assumptions: k.assumptions, unlowered: k.unused, source: { ...source, modelClass: k.modelClass, kerasLayers: k.kerasLayers } };
+  const artifacts = readWeightArtifacts(m.weightsManifest, file);
+  const topology = m.modelTopology as Record<string, unknown> | undefined;
+  const isGraph = m.format === 'graph-model' || (!!topology && Array.isArray((topology as { node?: unknown }).node));
+  const format = isGraph ? 'graph-model' : 'layers-model';
+  const source = { file, kind: 'tfjs', format, generatedBy: m.generatedBy ?? null, convertedBy: m.convertedBy ?? null, tensors: artifacts.weights.size };
+  if (!topology) return inferFromWeights(file, artifacts, opts.inputShape, { ...source, format: 'weights-manifest (model.json without topology)' });
+  return { file, format, weights: artifacts.weights, topology, artifacts, layers: [], assumptions: [], unlowered: [], source };
 }
 
 /* ------------------------------------------------------------------------------ weights-only: bare manifest */
 
-function inferFromWeights(file: string, format: TfjsModel['format'], weights: Map<string, TfjsWeight>, inputShape: number[] | undefined, source: Record<string, unknown>): TfjsModel {
+function inferFromWeights(file: string, artifacts: WeightArtifacts, inputShape: number[] | undefined, source: Record<string, unknown>): TfjsModel {
+  const weights = artifacts.weights;
   const assumptions = [
     'no topology: layers are inferred from the 4-D (conv, HWIO) and 2-D (dense, [in, out]) weight tensors, in manifest order',
     'every conv is assumed stride 1, dilation 1, \'same\' padding (pad (k-1)/2), on a constant spatial size; pooling and strides between layers are unknown',
@@ -127,111 +126,7 @@ function inferFromWeights(file: string, format: TfjsModel['format'], weights: Ma
   }
   if (inputShape && firstC !== null && inputShape[0] !== firstC) throw new SparsetileError(`--input-shape ${inputShape.join('x')}: the first conv weight of ${file} reads ${firstC} channels, not ${inputShape[0]}.`);
   if (layers.length === 0) throw new SparsetileError(`${file}: holds no 4-D (conv) or 2-D (dense) weight tensor; there is nothing to lower onto the tile.`);
-  return { file, format, weights, graph: null, layers, assumptions, unlowered, source };
-}
-
-/* ------------------------------------------------------------------------------ weights-only: graph-model */
-
-interface TfNode { name: string; op: string; input?: string[]; attr?: Record<string, { list?: { i?: (string | number)[]; s?: string[] }; s?: string; i?: string | number; b?: boolean; shape?: { dim?: { size?: string | number }[] } }> }
-
-const b64 = (s: string | undefined) => (s ? Buffer.from(s, 'base64').toString('latin1') : '');
-
-function fromGraphDef(file: string, topo: Record<string, unknown>, weights: Map<string, TfjsWeight>, inputShape: number[] | undefined, source: Record<string, unknown>): TfjsModel {
-  const nodes = (topo.node as TfNode[]) ?? [];
-  const byName = new Map(nodes.map((n) => [n.name, n]));
-  const strip = (s: string) => s.replace(/^\^/, '').replace(/:\d+$/, '');
-  const resolve = (name: string): string => {
-    let n = strip(name);
-    for (let i = 0; i < 20; i++) {
-      const node = byName.get(n);
-      if (node && node.op === 'Identity' && node.input?.[0]) n = strip(node.input[0]);
-      else break;
-    }
-    return n;
-  };
-  const assumptions = ['graph-model: the TF GraphDef is not executed; conv and MatMul nodes whose filter is a stored weight are lowered with their own strides, padding and dilations (weights only, no activations)'];
-  // spatial sizes: a small propagation over the GraphDef, NHWC
-  const hw = new Map<string, [number, number] | null>();
-  let assumed = false;
-  const dflt: [number, number] = inputShape && inputShape.length === 3 ? [inputShape[1]!, inputShape[2]!] : [64, 64];
-  const ints = (n: TfNode, a: string, d: number[]) => (n.attr?.[a]?.list?.i?.length ? n.attr[a]!.list!.i!.map(Number) : d);
-  const sizeOf = (name: string, depth = 0): [number, number] | null => {
-    const key = strip(name);
-    if (hw.has(key)) return hw.get(key)!;
-    const n = byName.get(key);
-    let r: [number, number] | null = null;
-    if (!n || depth > 2000) r = null;
-    else if (n.op === 'Placeholder') {
-      const d = (n.attr?.shape?.shape?.dim ?? []).map((x) => Number(x.size ?? -1));
-      r = d.length === 4 && d[1]! > 0 && d[2]! > 0 && !inputShape ? [d[1]!, d[2]!] : d.length === 4 ? (assumed = true, dflt) : null;
-    } else if (/Conv2D|DepthwiseConv2dNative|MaxPool|AvgPool/.test(n.op)) {
-      const x = sizeOf(n.input?.[0] ?? '', depth + 1);
-      if (x) {
-        const st = ints(n, 'strides', [1, 1, 1, 1]);
-        const dl = ints(n, 'dilations', [1, 1, 1, 1]);
-        const k: number[] = /Pool/.test(n.op) ? ints(n, 'ksize', [1, 1, 1, 1]).slice(1, 3) : (weights.get(resolve(n.input?.[1] ?? ''))?.dims.slice(0, 2) ?? [1, 1]);
-        const pad = b64(n.attr?.padding?.s);
-        const ex = ints(n, 'explicit_paddings', []);
-        r = [0, 1].map((a) => {
-          const inS = x[a]!;
-          if (pad === 'SAME') return Math.ceil(inS / st[a + 1]!);
-          const p = pad === 'EXPLICIT' ? (ex[2 + 2 * a] ?? 0) + (ex[3 + 2 * a] ?? 0) : 0;
-          return Math.floor((inS + p - dl[a + 1]! * (k[a]! - 1) - 1) / st[a + 1]!) + 1;
-        }) as [number, number];
-      }
-    } else if (n.input?.length && !/MatMul|Reshape|Mean|Squeeze|Resize|Pad/.test(n.op)) r = sizeOf(n.input[0]!, depth + 1);
-    hw.set(key, r);
-    return r;
-  };
-  const layers: TfjsWeightsOnlyLayer[] = [];
-  const used = new Set<string>();
-  for (const n of nodes) {
-    const isConv = /^(Conv2D|_FusedConv2D)$/.test(n.op);
-    const isDw = /^(DepthwiseConv2dNative|FusedDepthwiseConv2dNative)$/.test(n.op);
-    const isMm = /^(MatMul|_FusedMatMul)$/.test(n.op);
-    if (!isConv && !isDw && !isMm) continue;
-    const wname = resolve(n.input?.[1] ?? '');
-    const w = weights.get(wname);
-    if (!w) continue;
-    used.add(wname);
-    if (isMm) {
-      if (w.dims.length !== 2) continue;
-      const tb = !!n.attr?.transpose_b?.b;
-      const [r0, c0] = w.dims as [number, number];
-      const fc = tb ? Float64Array.from(w.data) : denseToFc(w.data, w.dims);
-      const [F, I] = tb ? [r0, c0] : [c0, r0];
-      layers.push({ spec: fcSpec(n.name, F, I), weights: fc, from: wname, tfShape: w.dims });
-      continue;
-    }
-    if (w.dims.length !== 4) continue;
-    if (b64(n.attr?.data_format?.s) === 'NCHW') throw new SparsetileError(`${file}: node "${n.name}" (${n.op}) uses data_format NCHW; sparsetile reads NHWC graph models.`);
-    const st = ints(n, 'strides', [1, 1, 1, 1]);
-    const dl = ints(n, 'dilations', [1, 1, 1, 1]);
-    const [kh, kw, cin, cout] = w.dims as [number, number, number, number];
-    const x = sizeOf(n.input?.[0] ?? '');
-    if (!x) assumed = true;
-    const [H, W] = x ?? dflt;
-    const pad = b64(n.attr?.padding?.s);
-    let pads: [number, number, number, number];
-    if (pad === 'SAME') {
-      const a = samePads(H, kh, st[1]!, dl[1]!);
-      const b = samePads(W, kw, st[2]!, dl[2]!);
-      pads = [a[0], b[0], a[1], b[1]];
-    } else if (pad === 'EXPLICIT') {
-      const ex = ints(n, 'explicit_paddings', [0, 0, 0, 0, 0, 0, 0, 0]);
-      pads = [ex[2]!, ex[4]!, ex[3]!, ex[5]!];
-    } else pads = [0, 0, 0, 0];
-    const why = st[1] !== st[2] ? `strides [${st.join(', ')}] are not equal` : dl[1] !== dl[2] ? `dilations [${dl.join(', ')}] are not equal` : null;
-    if (why) throw new SparsetileError(`${file}: node "${n.name}" (${n.op}) cannot be lowered onto the tile: its ${why}.`);
-    if (pads[0] !== pads[2] || pads[1] !== pads[3]) assumptions.push(`"${n.name}": asymmetric padding [${pads.join(', ')}] (TF 'same' with stride ${st[1]}): written with the leading pad ${pads[0]}x${pads[1]}; the extra bottom/right zero row/column is the host's`);
-    const geometry = { strideH: st[1]!, strideW: st[1]!, padTop: pads[0], padBottom: pads[0], padLeft: pads[1], padRight: pads[1], dilationH: dl[1]!, dilationW: dl[1]! };
-    const spec = convSpec({ name: n.name, ...(isDw ? { filters: cin * cout, channels: 1, groups: cin } : { filters: cout, channels: cin }), kernelH: kh, kernelW: kw, inH: H, inW: W, ...geometry });
-    layers.push({ spec, weights: isDw ? depthwiseToFcrq(w.data, w.dims) : hwioToFcrq(w.data, w.dims), from: wname, tfShape: w.dims });
-  }
-  if (assumed) assumptions.push(`some input sizes are unknown in the GraphDef: those layers assume ${dflt[0]} x ${dflt[1]}${inputShape ? ' (from --input-shape)' : ' (set it with --input-shape CxHxW)'}`);
-  if (layers.length === 0) throw new SparsetileError(`${file}: the graph model has no Conv2D, DepthwiseConv2dNative or MatMul node whose filter is a stored weight; there is nothing to lower onto the tile.`);
-  const unlowered = [...weights.values()].filter((w) => !used.has(w.name)).map((w) => `${w.name} [${w.dims.join(', ')}]`);
-  return { file, format: 'graph-model', weights, graph: null, layers, assumptions, unlowered, source: { ...source, nodes: nodes.length } };
+  return { file, format: 'weights-manifest', weights, topology: null, artifacts, layers, assumptions, unlowered, source };
 }
 
 /* ------------------------------------------------------------------------------ weights-only import */
