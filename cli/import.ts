@@ -53,7 +53,7 @@ function summary(out: string, r: ImportResult): string[] {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import a trained ONNX or TensorFlow.js model: prune, quantise, run it forward in integer arithmetic on a real input, and write a workload folder (per-layer weights.npy, acts.npy, layer.json + manifest.json)')
+    .description('import a trained ONNX or TensorFlow.js model: prune, quantise, run it on a real input in its own framework (ONNX Runtime, TF.js) and again with the tile layers in integer arithmetic, and write a workload folder (per-layer weights.npy, acts.npy, layer.json; manifest.json with the errors against the framework; coverage.md: where every layer runs and why). docs/models.md explains the fields.')
     .argument('<model>', 'an ONNX model (weights as initializers or Constant nodes), a TF.js model.json (layers-model or graph-model) or a TF.js *weights_manifest.json, with its .bin shards beside it')
     .requiredOption('--out <dir>', 'workload folder to write, e.g. workloads/<name>/')
     .option('--name <name>', 'workload name (default: the model file name)')

@@ -14,7 +14,7 @@ import { SparsetileError } from '../../contract/errors.ts';
 import { onnx, type OnnxGraphIR, type OnnxModelProto, type OnnxNode, type OnnxTensorProto, type OnnxValueInfo } from './onnx.ts';
 import { candidateInputs, planOnnx, type OnnxTileLayer } from './onnx-lower.ts';
 import { prod, transpose2 } from './tensor.ts';
-import type { RunnableModel, TileHook, Trace } from './types.ts';
+import type { RunnableModel, TileHook, Trace, Values } from './types.ts';
 
 export const ORT_VERSION = '1.30.0';
 
@@ -59,17 +59,25 @@ function modelCopy(g: OnnxGraphIR, extra: readonly string[], replace: ReadonlyMa
 }
 
 const float32 = (dims: readonly number[], data: ArrayLike<number>) => new ort.Tensor('float32', Float32Array.from(data), [...dims]);
-const asFloat64 = (t: Ort.Tensor): Float64Array => (t.data instanceof Float32Array ? Float64Array.from(t.data) : Float64Array.from(t.data as ArrayLike<number>, Number));
+/** A float tensor's values as they are (float32); other types as float64. */
+const valuesOf = (t: Ort.Tensor): Values => (t.data instanceof Float32Array ? t.data : Float64Array.from(t.data as ArrayLike<number>, Number));
 
 /** A tile layer's activations in LayerSpec layout from the framework's tensor. */
-function actsOf(l: OnnxTileLayer, x: Float64Array): Float64Array {
+function actsOf(l: OnnxTileLayer, x: Values): Values {
   if (l.inLayout === 'direct') return x;
   const K = l.spec.channels;
   return transpose2(x, x.length / K, K);
 }
 
+/** A tile layer's result in LayerSpec layout [F, ...] from the framework's tensor. */
+function specResult(l: OnnxTileLayer, y: Values): Values {
+  if (l.outLayout === 'direct') return y;
+  const F = l.spec.filters;
+  return transpose2(y, y.length / F, F);
+}
+
 /** A tile layer's result in the framework's layout from LayerSpec layout. */
-function resultOf(l: OnnxTileLayer, y: Float64Array): Float64Array {
+function resultOf(l: OnnxTileLayer, y: Values): Values {
   if (l.outLayout === 'direct') return y;
   const F = l.spec.filters;
   return transpose2(y, F, y.length / F);
@@ -117,46 +125,53 @@ export async function openOnnx(g: OnnxGraphIR, opts: { inputShape?: number[] }):
   const exposed = plan.tile.flatMap((l) => [l.input, l.checkpoint]);
 
   /** The reference: ONNX Runtime on the (masked) model, every tile layer's input and result exposed. */
-  const reference = async (x: Float64Array, masks?: readonly Uint8Array[]): Promise<Trace> => {
+  const reference = async (x: Float64Array, masks: readonly Uint8Array[] | undefined, finalOnly: boolean): Promise<Trace> => {
     const replace = new Map(masks ? plan.tile.map((l, i) => [l.weightName, maskedWeight(g, l, masks[i]!)] as const) : []);
-    const s = await session(g, modelCopy(g, exposed, replace), masks ? 'the pruned model' : 'the model');
+    const s = await session(g, modelCopy(g, finalOnly ? [] : exposed, replace), masks ? 'the pruned model' : 'the model');
     const r = await run(g, s, { [inName]: float32(dims, x) }, 'the model');
     await s.release();
     return {
-      inputs: plan.tile.map((l) => actsOf(l, asFloat64(r[l.input]!))),
-      outputs: plan.tile.map((l) => { const y = asFloat64(r[l.checkpoint]!); return l.outLayout === 'direct' ? y : transpose2(y, y.length / l.spec.filters, l.spec.filters); }),
-      final: g.outputs.map((o) => ({ dims: [...r[o]!.dims], data: asFloat64(r[o]!) })),
+      inputs: finalOnly ? [] : plan.tile.map((l) => actsOf(l, valuesOf(r[l.input]!))),
+      outputs: finalOnly ? [] : plan.tile.map((l) => specResult(l, valuesOf(r[l.checkpoint]!))),
+      final: g.outputs.map((o) => ({ dims: [...r[o]!.dims], data: valuesOf(r[o]!) })),
     };
   };
 
+  /** Index of the last node that reads each value, so that the integer pass can let go of it. */
+  const lastUse = new Map<string, number>();
+  g.nodes.forEach((n, i) => n.inputs.forEach((v) => lastUse.set(v, i)));
+  for (const l of plan.tile) lastUse.set(l.checkpoint, Math.max(lastUse.get(l.checkpoint) ?? -1, g.nodes.findIndex((n) => n.name === l.node)));
+  for (const o of g.outputs) lastUse.set(o, Infinity);
+
   /** The integer pass: node by node, tile layers by the hook, the others by ONNX Runtime. */
-  const hostSessions = new Map<number, Ort.InferenceSession>();
   const integer = async (x: Float64Array, tile: TileHook): Promise<Trace> => {
+    const hostSessions = new Map<number, Ort.InferenceSession>();
     const values = new Map<string, Ort.Tensor>([[inName, float32(dims, x)]]);
-    const trace: Trace = { inputs: [], outputs: [], final: [] };
+    const outputs: Float64Array[] = [];
     for (const [ni, n] of g.nodes.entries()) {
-      if (plan.folded.has(n.name)) continue;
-      const t = tileOf.get(n.name);
-      if (t !== undefined) {
-        const l = plan.tile[t]!;
-        const acts = actsOf(l, asFloat64(values.get(l.input)!));
-        const y = tile(t, acts);
-        trace.inputs.push(acts);
-        trace.outputs.push(y);
-        values.set(l.checkpoint, float32(l.outDims, resultOf(l, y)));
-        continue;
+      if (!plan.folded.has(n.name)) {
+        const t = tileOf.get(n.name);
+        if (t !== undefined) {
+          const l = plan.tile[t]!;
+          const y = tile(t, actsOf(l, valuesOf(values.get(l.input)!)));
+          outputs.push(y);
+          values.set(l.checkpoint, float32(l.outDims, resultOf(l, y)));
+        } else {
+          const feeds: Record<string, Ort.Tensor> = {};
+          for (const i of n.inputs) if (i && values.has(i)) feeds[i] = values.get(i)!;
+          let s = hostSessions.get(ni);
+          if (!s) {
+            s = await session(g, singleNode(g, n.proto, feeds), `node "${n.name}" (${n.op}) on its own`);
+            hostSessions.set(ni, s);
+          }
+          const r = await run(g, s, feeds, `node "${n.name}" (${n.op})`);
+          for (const o of n.outputs) if (o && r[o]) values.set(o, r[o]!);
+        }
       }
-      let s = hostSessions.get(ni);
-      const feeds: Record<string, Ort.Tensor> = {};
-      for (const i of n.inputs) if (i && values.has(i)) feeds[i] = values.get(i)!;
-      if (!s) {
-        s = await session(g, singleNode(g, n.proto, feeds), `node "${n.name}" (${n.op}) on its own`);
-        hostSessions.set(ni, s);
-      }
-      const r = await run(g, s, feeds, `node "${n.name}" (${n.op})`);
-      for (const o of n.outputs) if (o && r[o]) values.set(o, r[o]!);
+      for (const v of n.inputs) if ((lastUse.get(v) ?? 0) <= ni && v !== inName) values.delete(v);
     }
-    return { ...trace, final: g.outputs.map((o) => ({ dims: [...values.get(o)!.dims], data: asFloat64(values.get(o)!) })) };
+    for (const s of hostSessions.values()) await s.release();
+    return { inputs: [], outputs, final: g.outputs.map((o) => ({ dims: [...values.get(o)!.dims], data: valuesOf(values.get(o)!) })) };
   };
 
   return {
@@ -166,7 +181,7 @@ export async function openOnnx(g: OnnxGraphIR, opts: { inputShape?: number[] }):
     source: { file: g.file, kind: 'onnx', opset: g.opset, nodes: g.nodes.length },
     reference: `onnxruntime-node ${ORT_VERSION} (CPU, 1 thread)`,
     input: { dims: dims.slice(1), layout: dims.length === 4 ? 'chw' : 'other' },
-    run: (x, o) => (o.tile ? integer(x, o.tile) : reference(x, o.masks)),
+    run: (x, o) => (o.tile ? integer(x, o.tile) : reference(x, o.masks, !!o.finalOnly)),
   };
 }
 

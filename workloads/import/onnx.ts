@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import onnxPkg from 'onnx-proto';
 import { SparsetileError } from '../../contract/errors.ts';
 import { readInputFile } from '../../tools/input-file.ts';
+import { fromFloat16 } from './tensor.ts';
 
 export interface OnnxCodec {
   ModelProto: { decode(b: Uint8Array): OnnxModelProto; encode(m: OnnxModelProto): { finish(): Uint8Array }; create(m: object): OnnxModelProto };
@@ -69,14 +70,6 @@ export interface OnnxGraphIR {
 /** Bytes per element of the ONNX data types sparsetile decodes. */
 const ELEM_BYTES: Record<number, number> = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 12: 4, 13: 8, 16: 2 };
 
-function half(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
 
 function rawValue(view: DataView, dt: number, i: number): number {
   switch (dt) {
@@ -87,7 +80,7 @@ function rawValue(view: DataView, dt: number, i: number): number {
     case 5: return view.getInt16(i * 2, true);
     case 6: return view.getInt32(i * 4, true);
     case 7: return Number(view.getBigInt64(i * 8, true));
-    case 10: return half(view.getUint16(i * 2, true));
+    case 10: return fromFloat16(view.getUint16(i * 2, true));
     case 11: return view.getFloat64(i * 8, true);
     case 12: return view.getUint32(i * 4, true);
     case 13: return Number(view.getBigUint64(i * 8, true));
@@ -127,7 +120,7 @@ export function tensorFromProto(t: OnnxTensorProto, where: string): Tensor {
   }
   for (let i = 0; i < count; i++) {
     const v = num(src![i]);
-    data[i] = dt === 10 ? half(v) : dt === 16 ? rawValue(new DataView(Uint16Array.of(v).buffer), 16, 0) : v;
+    data[i] = dt === 10 ? fromFloat16(v) : dt === 16 ? rawValue(new DataView(Uint16Array.of(v).buffer), 16, 0) : v;
   }
   return { dims, data };
 }

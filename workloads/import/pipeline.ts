@@ -125,7 +125,7 @@ export async function importModel(o: ImportOptions): Promise<ImportResult> {
 
   // 3. the float reference of the pruned model, and the unpruned one for what pruning costs
   const ref: Trace = await m.run(input.data, { masks });
-  const unpruned = input.real ? await m.run(input.data, {}) : null;
+  const unpruned = input.real ? await m.run(input.data, { finalOnly: true }) : null;
   const actFrac = ref.inputs.map((x) => chooseFracBits(maxAbs(x) * ACT_HEADROOM, bits));
 
   // 4. the integer pass

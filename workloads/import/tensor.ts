@@ -9,3 +9,13 @@ export function transpose2(x: ArrayLike<number>, rows: number, cols: number): Fl
 
 export const prod = (d: readonly number[]): number => d.reduce((a, b) => a * b, 1);
 
+
+/** The value of IEEE 754 half-precision bits (ONNX float16 tensors, TF.js float16 weights). */
+export function fromFloat16(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return s * m * 2 ** -24;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (1 + m / 1024) * 2 ** (e - 15);
+}

@@ -183,7 +183,6 @@ export async function openTfjsGraph(m: TfjsModel, opts: { inputShape?: number[] 
     tiles.forEach((t, i) => {
       const acts = toSpec(t, execute(feeds, [t.input])[0]!);
       const y = hook(i, acts);
-      trace.inputs.push(acts);
       trace.outputs.push(y);
       feeds[t.checkpoint] = tf.tensor(Float32Array.from(fromSpec(t, y)), t.outShape);
     });

@@ -300,9 +300,12 @@ function traceRun(tf: Tf, model: TF.LayersModel, order: Node[], tiles: Tile[], s
     let v = ins[0]!;
     for (const i of s.tiles) {
       const t = tiles[i]!;
-      inputs[i] = toSpec(v);
-      if (hook) v = fromSpec(tf, hook(i, inputs[i]!), outShape(t, v.shape), t.spec.filters);
-      else v = t.layer.apply(v) as TF.Tensor;
+      const acts = toSpec(v);
+      if (hook) v = fromSpec(tf, hook(i, acts), outShape(t, v.shape), t.spec.filters);
+      else {
+        inputs[i] = acts;
+        v = t.layer.apply(v) as TF.Tensor;
+      }
       if (hook || !s.bn) outputs[i] = toSpec(v);
     }
     return [s.activation ? s.activation.apply(v) : v];

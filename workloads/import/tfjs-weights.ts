@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SparsetileError } from '../../contract/errors.ts';
-import { prod } from './tensor.ts';
+import { fromFloat16, prod } from './tensor.ts';
 
 /** One decoded weight of a manifest, in TF.js layout. */
 export interface TfjsWeight {
@@ -33,14 +33,6 @@ interface ManifestGroup { paths?: unknown; weights?: unknown }
 const VALUE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 const QUANT_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
 
-function float16(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
 
 
 /** A manifest's weights decoded, and the raw artifacts TF.js loads (every group's specs and shard bytes, concatenated in order). */
@@ -117,7 +109,7 @@ export function readWeightArtifacts(groups: unknown, file: string): WeightArtifa
         for (let i = 0; i < count; i++) {
           if (qd === 'uint8') data[i] = Math.fround(bytes[off + i]! * scale + min);
           else if (qd === 'uint16') data[i] = Math.fround(view.getUint16(off + 2 * i, true) * scale + min);
-          else data[i] = float16(view.getUint16(off + 2 * i, true));
+          else data[i] = fromFloat16(view.getUint16(off + 2 * i, true));
         }
         if (dtype === 'int32') for (let i = 0; i < count; i++) data[i] = Math.round(data[i]!);
       } else if (dtype === 'string') {

@@ -77,16 +77,23 @@ export interface HostLayer {
   readonly why: string;
 }
 
-/** One run's view of the tile layers: each input in LayerSpec activation layout, each output [F, Ho, Wo] (FC: [F]). */
+/** Values as a framework returns them (float32) or as sparsetile computes them (float64). */
+export type Values = Float32Array | Float64Array;
+
+/**
+ * One run's view of the tile layers: each input in LayerSpec activation layout, each output
+ * [F, Ho, Wo] (FC: [F]); both empty for a run with `finalOnly`, and no inputs for the integer pass
+ * (its hook sees them).
+ */
 export interface Trace {
-  readonly inputs: Float64Array[];
-  readonly outputs: Float64Array[];
+  readonly inputs: Values[];
+  readonly outputs: Values[];
   /** The model's outputs, flattened, with their shapes. */
-  readonly final: { dims: number[]; data: Float64Array }[];
+  readonly final: { dims: number[]; data: Values }[];
 }
 
 /** Computes tile layer `layer` on `acts` (LayerSpec layout); returns its output [F, Ho, Wo] (FC: [F]). */
-export type TileHook = (layer: number, acts: Float64Array) => Float64Array;
+export type TileHook = (layer: number, acts: Values) => Float64Array;
 
 /**
  * A model opened by a format reader, ready to run on one input. The framework that runs it
@@ -102,6 +109,9 @@ export interface RunnableModel {
   readonly reference: string;
   /** The per-sample input the framework takes, in its own layout, and where the image axes are. */
   readonly input: { dims: number[]; layout: 'chw' | 'hwc' | 'other' };
-  /** Runs on `x` (the per-sample input, flat); tile weights multiplied by `masks` (LayerSpec layout) when given. */
-  run(x: Float64Array, opts: { masks?: readonly Uint8Array[]; tile?: TileHook }): Promise<Trace>;
+  /**
+   * Runs on `x` (the per-sample input, flat); tile weights multiplied by `masks` (LayerSpec layout)
+   * when given; `finalOnly` keeps only the model's outputs (a reference run without the per-layer view).
+   */
+  run(x: Float64Array, opts: { masks?: readonly Uint8Array[]; tile?: TileHook; finalOnly?: boolean }): Promise<Trace>;
 }

