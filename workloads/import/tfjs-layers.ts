@@ -198,6 +198,7 @@ export async function openTfjsLayers(m: TfjsModel, opts: { inputShape?: number[]
     }
     const lowered = lowerLayer(tf, l, shapes.get(l.name)!);
     if ('host' in lowered) {
+      if (taken.get(l.name)) l.activation = taken.get(l.name); // it runs whole on the host
       host.push({ name: l.name, op: cls, why: lowered.host });
       continue;
     }

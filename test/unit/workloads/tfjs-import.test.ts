@@ -335,6 +335,28 @@ describe('TF.js layers-model: run in TF.js, layer by layer, onto the tile', () =
   });
 });
 
+describe('TF.js layers-model: host layers keep their own semantics', () => {
+  it('a tile-class layer the tile cannot take (channels-first) runs whole on the host, its activation included: the walk equals TF.js predict', async () => {
+    const topo = { class_name: 'Sequential', config: { name: 's', layers: [
+      { class_name: 'Conv2D', config: { name: 'cf', batch_input_shape: [null, 2, 6, 5], filters: 3, kernel_size: [3, 3], strides: [1, 1], padding: 'same', data_format: 'channels_first', activation: 'relu', use_bias: true } },
+      { class_name: 'Flatten', config: { name: 'flat' } },
+      { class_name: 'Dense', config: { name: 'd', units: 4, activation: 'sigmoid', use_bias: false } },
+    ] }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
+    const ws: W[] = [{ name: 'cf/kernel', shape: [3, 3, 2, 3], values: ramp(54, 0.9) }, { name: 'cf/bias', shape: [3], values: [-0.3, 0, 0.3] }, { name: 'd/kernel', shape: [90, 4], values: ramp(360, 0.31) }];
+    const file = writeModel(ws, topo);
+    const m = await openTfjsLayers(readTfjs(file), {});
+    expect(m.host.map((h) => [h.name, h.why])).toEqual([['cf', 'channels-first data format (sparsetile lowers channels-last TF.js layers)'], ['flat', 'data movement or shape computation']]);
+    expect(m.tile.map((l) => l.spec.name)).toEqual(['d']);
+    const tf = await import('@tensorflow/tfjs');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    const art = readTfjs(file).artifacts;
+    const own = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: art.weightSpecs as never, weightData: art.weightData }));
+    const x = Float64Array.from({ length: 60 }, (_, i) => Math.sin(i * 0.4));
+    const want = Array.from((own.predict(tf.tensor(Float32Array.from(x), [1, 2, 6, 5])) as import('@tensorflow/tfjs').Tensor).dataSync());
+    expect(Array.from((await m.run(x, {})).final[0]!.data)).toEqual(want);
+  });
+});
+
 describe('TF.js without a runnable topology: weights-only imports', () => {
   it('a bare weights manifest: layers inferred from 4-D / 2-D tensors under stated assumptions, no activations', async () => {
     const ws: W[] = [
