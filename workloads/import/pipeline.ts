@@ -14,9 +14,10 @@
  *  5. each tile layer alone, on the reference's own input, is checked against the reference's
  *     output within the quantisation error bound of docs/models.md.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SparsetileError } from '../../contract/errors.ts';
+import { writeFileAtomic } from '../../tools/files.ts';
 import { encodeNpy } from '../../tools/npy.ts';
 import type { LayerSpec } from '../../model/types.ts';
 import { convolve } from './conv.ts';
@@ -181,22 +182,20 @@ export async function importModel(o: ImportOptions): Promise<ImportResult> {
   return { manifest, layers, files: { 'coverage.md': coverageMarkdown(name, m.tile, m.host) } };
 }
 
-/** Writes the workload folder into `dir` (the caller makes it atomic: tools/files.ts writeDirAtomic). */
+/** Writes the workload folder into `dir`, every file through tools/files.ts (the caller makes the folder atomic with writeDirAtomic). */
 export function writeWorkload(dir: string, r: ImportResult): void {
-  mkdirSync(dir, { recursive: true });
   for (const l of r.layers) {
     const ld = join(dir, l.dir);
-    mkdirSync(ld, { recursive: true });
     const s = l.spec;
     const wshape = s.kind === 'fc' ? [s.filters, s.channels] : [s.filters, s.channels, s.kernelH, s.kernelW];
-    writeFileSync(join(ld, 'weights.npy'), encodeNpy('int16', wshape, l.weightsQ));
-    if (l.actsQ) writeFileSync(join(ld, 'acts.npy'), encodeNpy('int16', actsShape(s), l.actsQ));
+    writeFileAtomic(join(ld, 'weights.npy'), encodeNpy('int16', wshape, l.weightsQ));
+    if (l.actsQ) writeFileAtomic(join(ld, 'acts.npy'), encodeNpy('int16', actsShape(s), l.actsQ));
     const { manifest: mm } = l;
     // layer.json is what `sparsetile run --layer` reads; spec.json is the full LayerSpec with the quantisation
     const layerJson = { name: s.name, stride: [s.strideH, s.strideW], pad: [s.padTop, s.padLeft, s.padBottom, s.padRight], groups: s.groups, dilation: [s.dilationH, s.dilationW] };
-    writeFileSync(join(ld, 'layer.json'), `${JSON.stringify(layerJson, null, 2)}\n`);
-    writeFileSync(join(ld, 'spec.json'), `${JSON.stringify({ ...s, fracBits: mm.fracBits, actFracBits: mm.actFracBits }, null, 2)}\n`);
+    writeFileAtomic(join(ld, 'layer.json'), `${JSON.stringify(layerJson, null, 2)}\n`);
+    writeFileAtomic(join(ld, 'spec.json'), `${JSON.stringify({ ...s, fracBits: mm.fracBits, actFracBits: mm.actFracBits }, null, 2)}\n`);
   }
-  for (const [f, text] of Object.entries(r.files ?? {})) writeFileSync(join(dir, f), text);
-  writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(r.manifest, null, 2)}\n`);
+  for (const [f, text] of Object.entries(r.files ?? {})) writeFileAtomic(join(dir, f), text);
+  writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(r.manifest, null, 2)}\n`);
 }
