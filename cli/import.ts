@@ -1,6 +1,7 @@
 /** `sparsetile import`: a trained ONNX or TF.js model becomes a pruned, quantised workload folder with real activations. */
 import type { Command } from 'commander';
 import { loadConfig } from '../tools/configs.ts';
+import { checkArraySize } from '../contract/budget.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { coverageLines, type Coverage } from '../workloads/import/coverage.ts';
 import { PHOTO_COUNT } from '../workloads/import/input.ts';
@@ -72,15 +73,19 @@ export function registerImport(program: Command): void {
       let prune: number | undefined;
       if (f.prune !== undefined) {
         prune = Number(f.prune);
-        if (!(prune >= 0 && prune <= 1)) throw new SparsetileError(`--prune must be the density to keep, a number from 0 to 1 (0.2 keeps 20% of the weights), got ${JSON.stringify(f.prune)}.`);
+        if (f.prune.trim() === '' || !(prune >= 0 && prune <= 1)) throw new SparsetileError(`--prune must be the density to keep, a number from 0 to 1 (0.2 keeps 20% of the weights), got ${JSON.stringify(f.prune)}.`);
       }
       if ((f.global || f.structured) && prune === undefined && !f.densityTable) throw new SparsetileError('--global and --structured need a target: give --prune <density> (or --density-table for --structured).');
       if (f.global && f.structured) throw new SparsetileError('--global and --structured cannot be combined: structured pruning keeps whole lane-aligned groups per layer, with no single global threshold. Use one of them.');
       if (f.global && f.densityTable) throw new SparsetileError('--global and --density-table contradict each other: a global threshold has one overall target. Use one of them.');
+      if (f.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(f.name)) {
+        throw new SparsetileError(`--name must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit (it names the workload), got ${JSON.stringify(f.name)}.`);
+      }
       let inputShape: number[] | undefined;
-      if (f.inputShape) {
-        inputShape = f.inputShape.split('x').map(Number);
+      if (f.inputShape !== undefined) {
+        inputShape = f.inputShape.split('x').map((s) => (s.trim() === '' ? NaN : Number(s)));
         if (inputShape.some((v) => !Number.isInteger(v) || v < 1)) throw new SparsetileError(`--input-shape must look like 3x64x64, got ${JSON.stringify(f.inputShape)}.`);
+        checkArraySize(`--input-shape ${f.inputShape}: the input tensor`, inputShape.reduce((a, b) => a * b, 1), 8, 'Give the size the model was trained for, e.g. 3x224x224.');
       }
       if (f.normalize !== undefined && !NORMALIZATIONS.includes(f.normalize as Normalization)) throw new SparsetileError(`--normalize must be one of ${NORMALIZATIONS.join(', ')}, got ${JSON.stringify(f.normalize)}.`);
       claimOutputDir(f.out);

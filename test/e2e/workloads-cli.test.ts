@@ -72,4 +72,32 @@ describe('sparsetile net and import', () => {
     const both = await runCli(['import', CLS, '--input', 'mnist:1', '--image', join(dir, 'in.png'), '--out', join(dir, 'y')]);
     expect(String(both.stderr)).toMatch(/^error: --input mnist:1 and --image .*in\.png both give the input; pass one of them\./);
   });
+
+  it('import refuses empty or malformed flags, a huge --input-shape and a tensor with a negative dimension, in one sentence each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'st-import-flags-'));
+    const cases: [string[], RegExp][] = [
+      [['--prune', ''], /^error: --prune must be the density to keep, a number from 0 to 1 \(0\.2 keeps 20% of the weights\), got ""\.$/],
+      [['--name', ''], /^error: --name must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit \(it names the workload\), got ""\.$/],
+      [['--input-shape', '3x100000x100000'], /^error: --input-shape 3x100000x100000: the input tensor would take 30000000000 x 8 bytes = 223\.5 GiB, more than the 2\.0 GiB/],
+    ];
+    const runs = await Promise.all(cases.map(([flags], i) => runCli(['import', CLS, ...flags, '--out', join(dir, `o${i}`)])));
+    runs.forEach((r, i) => {
+      expect(r.exitCode, String(r.all)).toBe(2);
+      expect(String(r.stderr)).toMatch(cases[i]![1]);
+      expect(existsSync(join(dir, `o${i}`))).toBe(false);
+    });
+    // a weight tensor whose shape has a negative dimension (a damaged file)
+    const { builder } = await import('../support/onnx-models.ts');
+    const b = builder(1);
+    const y = b.node('Conv', 'c', ['x', b.weight('w', [4, 3, 3, 3])]);
+    const bytes = b.encode(y, { name: 'x', dims: [1, 3, 8, 8] });
+    const { onnx } = await import('../support/onnx-models.ts');
+    const m = onnx.ModelProto.decode(bytes);
+    m.graph.initializer[0].dims = [4, -3, 3, 3];
+    const file = join(dir, 'neg.onnx');
+    writeFileSync(file, onnx.ModelProto.encode(m).finish());
+    const r = await runCli(['import', file, '--out', join(dir, 'neg')]);
+    expect(r.exitCode, String(r.all)).toBe(2);
+    expect(String(r.stderr)).toBe(`error: ${file}: tensor "w" has the shape [4, -3, 3, 3]; every dimension of a tensor is a non-negative integer, and -3 is not. The file is damaged; re-export the model.`);
+  });
 });

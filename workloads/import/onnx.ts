@@ -9,6 +9,7 @@
 import { existsSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import onnxPkg from 'onnx-proto';
+import { checkArraySize } from '../../contract/budget.ts';
 import { SparsetileError } from '../../contract/errors.ts';
 import { INPUT_LIMITS, readInputFile } from '../../tools/input.ts';
 import { fromFloat16 } from './tensor.ts';
@@ -99,7 +100,12 @@ function fieldValues(t: OnnxTensorProto, dt: number): ArrayLike<Num> | undefined
 
 export function tensorFromProto(t: OnnxTensorProto, where: string): Tensor {
   const dims = (t.dims ?? []).map(num);
+  const bad = dims.find((d) => !Number.isSafeInteger(d) || d < 0);
+  if (bad !== undefined) {
+    throw new SparsetileError(`${where}: tensor "${t.name ?? ''}" has the shape [${dims.join(', ')}]; every dimension of a tensor is a non-negative integer, and ${bad} is not. The file is damaged; re-export the model.`);
+  }
   const count = dims.reduce((a, b) => a * b, 1);
+  checkArraySize(`${where}: tensor "${t.name ?? ''}" of shape [${dims.join(', ')}]`, count, 8, 'Check that this is the right model.');
   const dt = t.dataType ?? 0;
   if (!(dt in ELEM_BYTES)) {
     throw new SparsetileError(`${where}: tensor "${t.name ?? ''}" has ONNX data type ${dt}, which sparsetile does not read (float32/16/64, bfloat16, int8..int64, uint8..uint64, bool). Export the model with float32 weights.`);
