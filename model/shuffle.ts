@@ -83,7 +83,8 @@ export const shuffleJob: FilterShuffler = (job, cfg: ResolvedConfig) => {
   }
   const shuffled = refineCritical(sc, best!, T);
   const identity = chunk(Array.from({ length: F }, (_, f) => f), chunkSizes(F, n0, K, false));
-  const ranked = less(sc.layerKey(identity, T), sc.layerKey(shuffled, T)) ? [identity, shuffled] : [shuffled, identity];
+  const same = identity.length === shuffled.length && identity.every((s, i) => s.join() === shuffled[i].join());
+  const ranked = same ? [identity] : less(sc.layerKey(identity, T), sc.layerKey(shuffled, T)) ? [identity, shuffled] : [shuffled, identity];
   return ranked.map((sets) => sets.map((filters) => ({ filters: [...filters, ...new Array<number>(K - filters.length).fill(-1)], heuristicRows: sc.rows(filters) })));
 };
 
