@@ -128,7 +128,9 @@ export async function collectRuns(plan: ReportPlan, o: CollectOptions): Promise<
     const runs = NETWORK_RUNS.map((r, j) => ({ ...r, result: results[i * NETWORK_RUNS.length + j] as NetResult }));
     return { id: s.id, title: s.title ?? runs[0].result.title, kind: s.kind, runs };
   });
-  const energy = results.slice(networkTasks.length) as EnergyRun[];
+  // named by the report's id (a real model's manifest calls it by its file name)
+  const energyIds = plan.energy.filter((id) => sources.some((s) => s.id === id));
+  const energy = (results.slice(networkTasks.length) as EnergyRun[]).map((e, i) => ({ ...e, network: energyIds[i] }));
   const synth: SynthSummary[] = [];
   for (const s of plan.synth) {
     say(`synthesis of ${s.config}${s.fpga ? ' (with the iCE40 flow)' : ''}`);
