@@ -31,7 +31,7 @@ export const JUNCTION_LIMITS = {
   /** Sums stay exact in doubles below 2^53; the RTL's widest adder is this wide. */
   accumulatorBits: [4, 48],
   updateShift: [0, 47],
-  maxInputs: [1, 65536],
+  maxInputs: [2, 65536],
   /** Words per bank of any memory (the APB address map has room for the largest). */
   bankDepth: 1 << 20,
 } as const;
@@ -404,4 +404,13 @@ export function loadJunctionConfig(nameOrFile: string): ResolvedJunctionConfig {
     throw new SparsetileError(`${file}: is not valid JSON (${(e as Error).message}). Fix the syntax and try again.`);
   }
   return resolveJunctionConfig(raw, file === named ? `configs/junctions/${nameOrFile}.json` : file);
+}
+
+/**
+ * Where neuron u of input n sits in a layer's memories (docs/junction.md section 4): bank u mod Z,
+ * row floor(u / Z), plus n * R in the input, DELTA0, target and output memories (which hold every
+ * input of a job).
+ */
+export function layerSlot(layer: ResolvedLayer, input: number, neuron: number): { bank: number; row: number } {
+  return { bank: neuron % layer.banks, row: input * layer.rows + Math.floor(neuron / layer.banks) };
 }

@@ -144,7 +144,7 @@ export function generateRtl(cfg: ResolvedConfig): GeneratedFile[] {
   const slotList = usedSlots.map((a) => `t+${a}`).join(', ');
   const files = new Map<string, string>();
 
-  files.set('st_sram', render('st_sram.v.hbs', { header }));
+  files.set('st_sram', render('st_sram.v.hbs', { header, module: 'st_sram' }));
   files.set('st_weight_mem', render('st_weight_mem.v.hbs', { header }));
   files.set('st_act_mem', render('st_act_mem.v.hbs', { header }));
 

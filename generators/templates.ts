@@ -15,10 +15,15 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 /** Renders templates/<name> with a view model. */
 export function render(name: string, view: object): string {
-  let template = cache.get(name);
+  return renderFile(join(TEMPLATE_DIR, name), view);
+}
+
+/** Renders a template file given by its path (testbench templates live beside their harness in cosim/). */
+export function renderFile(path: string, view: object): string {
+  let template = cache.get(path);
   if (!template) {
-    template = hb.compile(readFileSync(join(TEMPLATE_DIR, name), 'utf8'), { strict: true, noEscape: true });
-    cache.set(name, template);
+    template = hb.compile(readFileSync(path, 'utf8'), { strict: true, noEscape: true });
+    cache.set(path, template);
   }
   return template(view);
 }

@@ -42,11 +42,12 @@ function oneHot(cfg: ResolvedJunctionConfig, label: number): Int32Array {
   return y;
 }
 
-export type RandomValues = 'uniform' | 'extreme';
+export type RandomValues = 'uniform' | 'extreme' | 'sparse';
 
 /**
  * Seeded random data: inputs uniform over the activation range ('uniform') or at its extremes
- * ('extreme': most negative, most positive, 0, -1, 1, to drive saturation), one-hot targets of
+ * ('extreme': most negative, most positive, 0, -1, 1, to drive saturation) or mostly zero ('sparse':
+ * 80% zeros, so that many pre-activations are exactly 0, where ReLU's derivative is 0), one-hot targets of
  * random classes, initial weights as initialWeights (or at the weight range's extremes for 'extreme').
  */
 export function randomJunctionData(cfg: ResolvedJunctionConfig, inputs: number, seed: number, values: RandomValues = 'uniform'): JunctionData {
@@ -60,7 +61,11 @@ export function randomJunctionData(cfg: ResolvedJunctionConfig, inputs: number, 
     ? cfg.junctions.map((j) => Int32Array.from({ length: j.edges }, () => pick([wLo, wHi, 0, -1, 1])))
     : initialWeights(cfg, rng);
   const xs = Array.from({ length: inputs }, () =>
-    Int32Array.from({ length: cfg.layerWidths[0] }, () => (values === 'extreme' ? pick([aLo, aHi, 0, -1, 1]) : rng.int(aLo, aHi))),
+    Int32Array.from({ length: cfg.layerWidths[0] }, () => {
+      if (values === 'extreme') return pick([aLo, aHi, 0, -1, 1]);
+      if (values === 'sparse' && rng.next() < 0.8) return 0;
+      return rng.int(aLo, aHi);
+    }),
   );
   const classes = cfg.layerWidths[cfg.depth];
   const labels = Array.from({ length: inputs }, () => rng.int(0, classes - 1));
