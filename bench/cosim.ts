@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { lowerLayer } from '../model/lower.ts';
 import { scheduleJob } from '../model/schedule.ts';
@@ -21,7 +21,7 @@ import { runRegression } from '../cosim/regress.ts';
 import { suiteCases } from '../cosim/suites.ts';
 import { fmtRate } from '../cosim/report.ts';
 import { simulator, type SimName } from '../cosim/sim/index.ts';
-import { DEMO_LAYER } from '../cli/demo.ts';
+import { DEMO_LAYER } from '../workloads/demo-layer.ts';
 import { section } from './registry.ts';
 
 const say = (s: string) => process.stdout.write(`${s}\n`);

@@ -3,7 +3,8 @@
  * whole 25M-weight network (ResNet-50's convolution and FC shapes) scheduled with `heuristic` on
  * the paper configuration. Target: the whole network in under 5 s on one core.
  */
-import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
+import { type ResolvedConfig } from '../contract/config.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { lowerLayer } from '../model/lower.ts';
 import { scheduleJob } from '../model/schedule.ts';

@@ -19,7 +19,7 @@ import { assertLegal } from '../test/support/legal.ts';
 import { scheduleOptimal } from '../model/schedulers/optimal.ts';
 import { shuffleFilters } from '../model/shuffle.ts';
 import type { SetWeights } from '../model/types.ts';
-import { loadConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { section } from './registry.ts';
 
 export interface StudyOptions {

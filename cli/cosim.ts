@@ -5,8 +5,9 @@
  */
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
-import { loadConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
+import { ensureOutputDir } from '../tools/files.ts';
 import { runCase, type CaseResult } from '../cosim/case.ts';
 import { readRtlDir } from '../cosim/rtl.ts';
 import { BuildError } from '../cosim/sim/runner.ts';
@@ -64,7 +65,7 @@ export function registerCosim(program: Command): void {
     const sims = parseSims(o.sim);
     const scheduler = parseScheduler(o.scheduler);
     const layer = layerFromOptions(o, cfg);
-    const out = resolve(o.out ?? `rtl-out/cosim/${cfg.name}`);
+    const out = ensureOutputDir(o.out ?? `rtl-out/cosim/${cfg.name}`);
     let res: CaseResult;
     try {
       res = await runCase({

@@ -7,8 +7,9 @@
  */
 import { Command, Option } from 'commander';
 import { cpSync, rmSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
-import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { basename, join, relative } from 'node:path';
+import { loadConfig } from '../tools/configs.ts';
+import { type ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { geometryText, padText } from '../model/layer-spec.ts';
@@ -17,15 +18,13 @@ import { runCase } from '../cosim/case.ts';
 import { failLines, fmtRate } from '../cosim/report.ts';
 import { ensureRtl } from '../cosim/rtl.ts';
 import {
-  chooseDemoLayer, cropActivations, cropOrigin, DEMO_MODEL, demoImport, demoModelPath, DEMO_TIERS, workloadCandidates,
+  chooseDemoLayer, cropActivations, cropOrigin, DEMO_LAYER, DEMO_MODEL, demoImport, demoModelPath, DEMO_TIERS, workloadCandidates,
 } from '../workloads/demo-layer.ts';
 import { readWorkloadLayer } from '../workloads/workload.ts';
 import { parseSims } from './cosim.ts';
 import { addSchedulerOption, parseScheduler } from './layer-options.ts';
-import { writeFileAtomic } from '../tools/files.ts';
+import { ensureOutputDir, writeFileAtomic } from '../tools/files.ts';
 
-/** A 3x3 convolution of ResNet-50's conv2_x shape (64 -> 64 channels), cropped to a 10x10 input, 70% zero weights. */
-export const DEMO_LAYER = { shape: [64, 64, 3, 3], sparsity: 0.7, seed: 2018, inputSize: [10, 10] as [number, number], pad: 1 };
 
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -129,7 +128,7 @@ export function registerDemo(program: Command): void {
       const t0 = performance.now();
       const say = (s: string) => process.stdout.write(`${s}\n`);
       const cfg = loadConfig(o.config);
-      const out = resolve(o.out);
+      const out = ensureOutputDir(o.out);
       const sims = parseSims(o.sim);
       const scheduler = parseScheduler(o.scheduler);
       say(`== 1. generate RTL for "${cfg.name}": ${cfg.tiles} tiles x ${cfg.filtersPerTile} PEs x ${cfg.lanes} lanes, ${cfg.muxInputs}-input muxes, lookahead ${cfg.lookahead}`);

@@ -1,9 +1,9 @@
 /** `sparsetile import`: a trained ONNX or TF.js model becomes a pruned, quantised workload folder with real activations. */
 import type { Command } from 'commander';
-import { loadConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { importModel, writeWorkload } from '../workloads/import/pipeline.ts';
-import { writeDirAtomic } from '../tools/files.ts';
+import { claimOutputDir, writeDirAtomic } from '../tools/files.ts';
 
 interface ImportFlags {
   out: string;
@@ -48,6 +48,7 @@ export function registerImport(program: Command): void {
         inputShape = f.inputShape.split('x').map(Number);
         if (inputShape.some((v) => !Number.isInteger(v) || v < 1)) throw new SparsetileError(`--input-shape must look like 3x64x64, got ${JSON.stringify(f.inputShape)}.`);
       }
+      claimOutputDir(f.out);
       const cfg = loadConfig(f.config);
       const r = importModel({ file: model, outDir: f.out, name: f.name, prune, structured: f.structured, global: f.global, densityTable: f.densityTable, quant: f.quant, input: f.input, inputShape, lanes: cfg.lanes });
       return writeDirAtomic(f.out, (tmp) => writeWorkload(tmp, r)).then(() => {

@@ -1,11 +1,11 @@
 /** `sparsetile net`: run every layer of a catalog network or an imported workload through the golden model. */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { loadConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { catalogNetworkNames } from '../workloads/catalog/schema.ts';
 import { formatNetCsv, formatNetTable, runNetwork } from '../workloads/net.ts';
-import { writeFileAtomic } from '../tools/files.ts';
+import { claimOutputFile, writeFileAtomic } from '../tools/files.ts';
 import { addSchedulerOption, addShuffleOption, DEFAULT_SEED, parseScheduler, parseSeed } from './layer-options.ts';
 
 /** A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal. */
@@ -53,6 +53,7 @@ export function registerNet(program: Command): void {
           throw new SparsetileError(`--layers must be a regular expression, got ${JSON.stringify(opts.layers)} (${(e as Error).message}).`);
         }
       }
+      if (opts.out) for (const f of ['net.json', 'net.csv']) claimOutputFile(join(opts.out, f), '--out');
       const bar = progressBar();
       const result = await runNetwork(opts.network, cfg, { scheduler, shuffle: Boolean(opts.shuffle), seed, layerFilter, onProgress: bar });
       bar.end();

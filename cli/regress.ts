@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { SparsetileError, showValue } from '../contract/errors.ts';
 import { type CaseOutcome, runRegression, summaryTable } from '../cosim/regress.ts';
 import { type RegressCase, shardCases, suiteCases, SUITES, type SuiteName } from '../cosim/suites.ts';
+import { claimOutputFile, ensureOutputDir } from '../tools/files.ts';
 
 export function parseShard(v: string | undefined): [number, number] {
   if (v === undefined) return [1, 1];
@@ -80,7 +81,8 @@ export function registerRegress(program: Command): void {
         for (const c of cases) process.stdout.write(`${c.id}  (seed ${c.seed}) ${c.workload.what}\n`);
         return;
       }
-      const outRoot = resolve(o.out, o.suite);
+      if (o.junit) claimOutputFile(o.junit, '--junit');
+      const outRoot = ensureOutputDir(resolve(o.out, o.suite));
       const t0 = performance.now();
       process.stdout.write(`regress ${o.suite}: ${cases.length} cases${of > 1 ? ` (shard ${shard}/${of} of ${all.length})` : ''}, ${jobs} in parallel, seed ${seed}\n`);
       const progress = new Progress(cases.length);

@@ -4,27 +4,20 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { loadConfig, resolveConfig, type ResolvedConfig } from '../contract/config.ts';
+import { denseBaseline } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { writeBundle, sortedJson } from '../generators/bundle.ts';
 import { alignedBaseline, sourceKey, synthesizeArea, type AreaReport } from '../generators/synth/area.ts';
 import { synthesizeIce40, type Ice40Report } from '../generators/synth/ice40.ts';
 import { toolVersions } from '../tools/versions.ts';
-import { writeFileAtomic } from '../tools/files.ts';
+import { claimOutputDir, writeFileAtomic } from '../tools/files.ts';
 
 /** The design document's logic-area overhead of the front end (TCT T8<2,5> over DaDianNao++). */
 export const PAPER_OVERHEAD_PERCENT = 8.2;
 
 /** Modules outside the tiles: the host registers and the top level's read mux. */
 const OUTSIDE_TILES = new Set(['st_top', 'st_csr']);
-
-/** The dense baseline of the same size: same everything, no interconnect. */
-export function denseBaseline(cfg: ResolvedConfig): ResolvedConfig {
-  return resolveConfig(
-    { ...cfg.input, name: `${cfg.name}-dense`, description: `Dense baseline of ${cfg.name}: no interconnect, no select bits.`, pattern: { offsets: [] } },
-    `dense baseline of ${cfg.name}`,
-  );
-}
 
 const inTiles = (modules: Record<string, number>) =>
   Object.entries(modules).filter(([m]) => !OUTSIDE_TILES.has(m)).reduce((s, [, t]) => s + t, 0);
@@ -46,6 +39,7 @@ export function registerSynth(program: Command): void {
       }
       const cfg = loadConfig(opts.config);
       const out = opts.out ?? `rtl-out/${cfg.name}`;
+      claimOutputDir(out);
       const say = (line: string) => process.stdout.write(`${line}\n`);
       say(`== SYNTH ${cfg.name}: generate into ${out} ==`);
       const rtl = (await writeBundle(cfg, out)).filter((f) => f.path.endsWith('.v'));

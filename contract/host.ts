@@ -18,6 +18,20 @@ export function csrName(addr: number): string {
 }
 
 export interface HostWidths {
+  /** csr_addr_i: word addresses of the register map. */
+  readonly csrAddrBits: number;
+  /** csr_wdata_i, csr_rdata_o: 32-bit registers. */
+  readonly csrDataBits: number;
+  /** wm_addr_i: weightAddrBits. */
+  readonly wmAddrBits: number;
+  /** am_addr_i: activationAddrBits. */
+  readonly amAddrBits: number;
+  /** am_wdata_i: one activation bank word, activationBankWidth. */
+  readonly amWdataBits: number;
+  /** om_addr_i: outputAddrBits. */
+  readonly omAddrBits: number;
+  /** om_rdata_o: one output value, output.bits. */
+  readonly omRdataBits: number;
   /** wm_tile_i, om_tile_i: W(tiles). */
   readonly tileSelBits: number;
   /** wm_bank_i: W(weightDataBanks + 1), the control bank included. */
@@ -40,6 +54,13 @@ export interface HostWidths {
 
 export function hostWidths(cfg: ResolvedConfig): HostWidths {
   return {
+    csrAddrBits: 8,
+    csrDataBits: 32,
+    wmAddrBits: cfg.weightAddrBits,
+    amAddrBits: cfg.activationAddrBits,
+    amWdataBits: cfg.activationBankWidth,
+    omAddrBits: cfg.outputAddrBits,
+    omRdataBits: cfg.output.bits,
     tileSelBits: indexBits(cfg.tiles),
     wmBankSelBits: indexBits(cfg.weightDataBanks + 1),
     wmWdataBits: Math.max(cfg.weightBankWidth, cfg.controlBits),

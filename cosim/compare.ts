@@ -36,7 +36,21 @@ export type Problem =
   | { kind: 'repeat'; job: number; run: number; cycles: number; first: number }
   /** A read issued `after` cycles after done_o rose returned another value than the bulk read-out. */
   | { kind: 'done-early'; job: number; tile: number; addr: number; pe: number; after: number; atDone: string; later: string; expected: number | undefined }
-  | { kind: 'done-unread'; job: number; tile: number; addr: number; pe: number };
+  | { kind: 'done-unread'; job: number; tile: number; addr: number; pe: number }
+  /** RTL assertions (the `st_assert:` checks of the generated RTL) fired during the simulation. */
+  | { kind: 'assertion'; job: number; count: number; first: string; checks: string[] };
+
+/**
+ * The RTL's contract checks that fired, from a simulator's output: every line that carries
+ * `st_assert: <check>: <message>` (Verilator prints it after "%Error: ... Assertion failed in ...:",
+ * Icarus after "ERROR: <file>:<line>:").
+ */
+export function assertionFailures(output: string): { count: number; first: string; checks: string[] } | null {
+  const hits = output.split('\n').map((l) => /st_assert: (.*)$/.exec(l)?.[1]).filter((m): m is string => m !== undefined);
+  if (hits.length === 0) return null;
+  const checks = [...new Set(hits.map((h) => h.split(':')[0]))].sort();
+  return { count: hits.length, first: hits[0].trim(), checks };
+}
 
 export interface JobComparison {
   problems: Problem[];
@@ -58,6 +72,9 @@ export function compareJob(
   const expected = pj.cycles.cycles;
   // This job's lines: "<key> <slot> ..." (and the run-wide ones).
   const mine = resultLines(text, slot);
+  // Assertions are reported once per simulation, with its first job.
+  const asserted = slot === 0 ? assertionFailures(run.output) : null;
+  if (asserted) problems.push({ kind: 'assertion', job, ...asserted });
   const none = { problems, mismatches, checked: 0, cycles: Number.NaN };
   const timeout = mine.find((f) => f[0] === 'timeout');
   if (timeout) {

@@ -31,8 +31,8 @@ export const MUTANTS: readonly Mutant[] = [
     id: 'select-stuck0',
     what: 'bit 0 of every lane\'s select code stuck at 0',
     file: 'st_tile.v',
-    find: /assign sel\[l\*SELECT_BITS \+: SELECT_BITS\] = row\[\(k\*LANES \+ l\)\*SLOT_BITS \+ WEIGHT_BITS \+: SELECT_BITS\];/,
-    replace: "assign sel[l*SELECT_BITS +: SELECT_BITS] = {row[(k*LANES + l)*SLOT_BITS + WEIGHT_BITS + 1 +: SELECT_BITS-1], 1'b0};",
+    find: /assign sel\[l\*SELECT_BITS \+: SELECT_BITS\] = row\[k\*SLOT_PE_STRIDE \+ l\*SLOT_LANE_STRIDE \+ SLOT_SELECT_LSB \+: SELECT_BITS\];/,
+    replace: "assign sel[l*SELECT_BITS +: SELECT_BITS] = {row[k*SLOT_PE_STRIDE + l*SLOT_LANE_STRIDE + SLOT_SELECT_LSB + 1 +: SELECT_BITS-1], 1'b0};",
   },
   {
     id: 'window-advance',
@@ -131,6 +131,13 @@ export const MUTANTS: readonly Mutant[] = [
     file: 'st_tile.v',
     find: /\n\s*else if \(start_i\) wr_addr_q <= \{OUT_ADDR_BITS\{1'b0\}\};/,
     replace: '',
+  },
+  {
+    id: 'out-write-glitch',
+    what: 'the output memory\'s write enable also fires one cycle early, writing the stale output register to the address the correct word overwrites a cycle later: every output, CYCLES and done are right, only the pipeline-latency assertion sees it',
+    file: 'st_tile.v',
+    find: /wire(\s+)out_we = wr_q\[PIPE\];/,
+    replace: 'wire$1out_we = wr_q[PIPE] | wr_q[PIPE-1];',
   },
 ];
 

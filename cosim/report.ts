@@ -32,6 +32,8 @@ export function problemSentence(p: Problem, sim: string): string {
       return `${sim}: ${job}: done_o rose before tile ${p.tile}'s last output (address ${p.addr}, PE ${p.pe}) was written: the testbench read ${p.atDone} ${p.after === 0 ? 'in the cycle done_o rose' : `${p.after} cycle(s) after done_o rose`}, ${p.later} later${p.expected === undefined ? '' : ` (the model expects ${p.expected})`}; section 8 requires every output word to be in the output memory when done_o rises.`;
     case 'done-unread':
       return `${sim}: ${job}: the testbench did not report its read at done of tile ${p.tile}'s last output (address ${p.addr}, PE ${p.pe}); the testbench and cosim/flow.ts disagree.`;
+    case 'assertion':
+      return `${sim}: ${job}: ${p.count} RTL assertion failure(s) (${p.checks.join(', ')}); the first: ${p.first}. The generated RTL checks the contract of docs/architecture.md while it simulates; a failure means the hardware broke it, whatever the outputs say.`;
     case 'busy-count':
       return `${sim}: ${job}: CYCLES reads ${p.csr}, but the testbench counted ${p.busy} cycles with busy_o high; section 8 says they are the same.`;
   }

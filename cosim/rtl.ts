@@ -46,6 +46,8 @@ export function generatorHash(): string {
 
 /** Describes an existing RTL directory. */
 export function readRtlDir(dir: string, generatorHashValue = '', cached = true): RtlDir {
+  if (!existsSync(dir)) throw new SparsetileError(`${dir}: does not exist; --rtl takes the folder \`sparsetile generate\` wrote. Check the path, or drop --rtl to generate the RTL.`);
+  if (!statSync(dir).isDirectory()) throw new SparsetileError(`${dir}: is a file; --rtl takes the folder \`sparsetile generate\` wrote (with st_top.v and <name>.params.ts). Give that folder.`);
   const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort();
   const sources = files.filter((f) => /\.s?v$/.test(f) && !f.startsWith('st_tb')).map((f) => join(dir, f));
   const params = files.filter((f) => f.endsWith('.params.ts'));

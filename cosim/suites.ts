@@ -4,7 +4,8 @@
  * configuration and fits its memories.
  */
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
+import { type ResolvedConfig } from '../contract/config.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { mulberry32 } from '../model/random.ts';
 import type { LayerData, SchedulerName } from '../model/types.ts';

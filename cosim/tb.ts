@@ -1,14 +1,13 @@
 /**
  * The co-simulation testbench: one SystemVerilog file for both simulators, rendered per
- * configuration because port widths depend on it. Every number is computed here; the template
+ * configuration because port widths depend on it. Every number is computed here (port widths from
+ * contract/host.ts hostWidths, register addresses from its CSR map); the template
  * (cosim/tb/st_tb.sv.hbs) only holds the holes.
  */
-import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../contract/config.ts';
-import { CSR } from '../contract/host.ts';
-import { hostWidths } from '../contract/host.ts';
+import { CSR, hostWidths } from '../contract/host.ts';
+import { render, template } from '../generators/templates.ts';
 
 export const TB_TEMPLATE = fileURLToPath(new URL('./tb/st_tb.sv.hbs', import.meta.url));
 export const TB_TOP = 'st_tb';
@@ -18,7 +17,40 @@ export interface TbOptions {
   readonly hostWrite: boolean;
 }
 
-export function tbView(cfg: ResolvedConfig, opts: TbOptions) {
+export interface TbView {
+  readonly name: string;
+  readonly mode: 'host-write' | 'preload';
+  readonly preload: boolean;
+  readonly hostWrite: 0 | 1;
+  readonly tiles: number;
+  readonly filtersPerTile: number;
+  /** Data banks plus the control bank. */
+  readonly weightBanks: number;
+  readonly weightDepth: number;
+  readonly wmDataWidth: number;
+  readonly activationBanks: number;
+  readonly activationBankDepth: number;
+  readonly activationBankWidth: number;
+  readonly outputBits: number;
+  readonly csrAddrBits: number;
+  readonly csrDataBits: number;
+  readonly tileW: number;
+  readonly wBankW: number;
+  readonly wAddrW: number;
+  readonly aBankW: number;
+  readonly aAddrW: number;
+  readonly oAddrW: number;
+  readonly peW: number;
+  readonly csrStatus: number;
+  readonly csrWindows: number;
+  readonly csrWinStride: number;
+  readonly csrCycles: number;
+  readonly csrTileSetsBase: number;
+}
+
+const TB = template<TbView>(TB_TEMPLATE);
+
+export function tbView(cfg: ResolvedConfig, opts: TbOptions): TbView {
   const hw = hostWidths(cfg);
   return {
     name: cfg.name,
@@ -32,14 +64,16 @@ export function tbView(cfg: ResolvedConfig, opts: TbOptions) {
     wmDataWidth: hw.wmWdataBits,
     activationBanks: cfg.activationBanks,
     activationBankDepth: cfg.activationBankDepth,
-    activationBankWidth: cfg.activationBankWidth,
-    outputBits: cfg.output.bits,
+    activationBankWidth: hw.amWdataBits,
+    outputBits: hw.omRdataBits,
+    csrAddrBits: hw.csrAddrBits,
+    csrDataBits: hw.csrDataBits,
     tileW: hw.tileSelBits,
     wBankW: hw.wmBankSelBits,
-    wAddrW: cfg.weightAddrBits,
+    wAddrW: hw.wmAddrBits,
     aBankW: hw.amBankSelBits,
-    aAddrW: cfg.activationAddrBits,
-    oAddrW: cfg.outputAddrBits,
+    aAddrW: hw.amAddrBits,
+    oAddrW: hw.omAddrBits,
     peW: hw.peSelBits,
     csrStatus: CSR.STATUS,
     csrWindows: CSR.WINDOWS,
@@ -49,9 +83,6 @@ export function tbView(cfg: ResolvedConfig, opts: TbOptions) {
   };
 }
 
-let compiled: HandlebarsTemplateDelegate | undefined;
-
 export function renderTestbench(cfg: ResolvedConfig, opts: TbOptions): string {
-  compiled ??= Handlebars.compile(readFileSync(TB_TEMPLATE, 'utf8'), { strict: true, noEscape: true });
-  return compiled(tbView(cfg, opts));
+  return render(TB, tbView(cfg, opts));
 }

@@ -8,6 +8,7 @@ import { Project, VariableDeclarationKind } from 'ts-morph';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { GENERATOR_VERSION } from './version.ts';
 import { CSR, hostWidths } from '../contract/host.ts';
+import { controlFields, layoutFromConfig, slotFields, slotPlace } from '../contract/layout.ts';
 
 interface Constant {
   readonly name: string;
@@ -82,6 +83,18 @@ export function cHeader(cfg: ResolvedConfig): string {
     lines.push(`/* ${c.doc} */`, `#define ST_${c.name} ${v}`);
   }
   const perLane = cfg.weightBanking === 'per-lane';
+  const slot = slotFields(cfg);
+  const ctrl = controlFields(cfg);
+  // slotPlace is linear in (k, l) for both bankings: bank = k*bk + l*bl, shift = k*sk + l*sl
+  const L = layoutFromConfig(cfg);
+  const p00 = slotPlace(L, 0, 0);
+  const p10 = slotPlace(L, Math.min(1, cfg.filtersPerTile - 1), 0);
+  const p01 = slotPlace(L, 0, Math.min(1, cfg.lanes - 1));
+  const bk = cfg.filtersPerTile > 1 ? p10.bank - p00.bank : 0;
+  const bl = cfg.lanes > 1 ? p01.bank - p00.bank : 0;
+  const sk = cfg.filtersPerTile > 1 ? p10.lsb - p00.lsb : 0;
+  const sl = cfg.lanes > 1 ? p01.lsb - p00.lsb : 0;
+  const linear = (ck: number, cl: number) => `((k) * ${ck}u + (l) * ${cl}u)`;
   lines.push(
     `#define ST_WEIGHT_BANKING_PER_LANE ${perLane ? 1 : 0}`,
     '#define ST_CSR_TILE_SETS(t) (ST_CSR_TILE_SETS_BASE + (t))',
@@ -90,19 +103,19 @@ export function cHeader(cfg: ResolvedConfig): string {
     '',
     '/* ---- word encodings: field shift and mask; values are two\'s complement in their field ---- */',
     '/* weight slot {select, weight} */',
-    '#define ST_SLOT_WEIGHT_SHIFT 0u',
+    `#define ST_SLOT_WEIGHT_SHIFT ${slot.weight.lsb}u`,
     `#define ST_SLOT_WEIGHT_MASK ${hexMask(cfg.weightBits)}`,
-    `#define ST_SLOT_SELECT_SHIFT ${cfg.weightBits}u`,
+    `#define ST_SLOT_SELECT_SHIFT ${slot.select.lsb}u`,
     `#define ST_SLOT_SELECT_MASK ${cfg.selectBits > 0 ? hexMask(cfg.selectBits) : '0x0u'}`,
     '/* control bank word {last, delta} */',
-    '#define ST_CTRL_DELTA_SHIFT 0u',
+    `#define ST_CTRL_DELTA_SHIFT ${ctrl.delta.lsb}u`,
     `#define ST_CTRL_DELTA_MASK ${hexMask(cfg.deltaBits)}`,
-    `#define ST_CTRL_LAST_SHIFT ${cfg.deltaBits}u`,
+    `#define ST_CTRL_LAST_SHIFT ${ctrl.last.lsb}u`,
     '#define ST_CTRL_LAST_MASK 0x1u',
     '#define ST_WM_CONTROL_BANK ST_WEIGHT_DATA_BANKS',
     '/* weight memory: the data bank and bit offset within its word of PE k\'s slot l */',
-    perLane ? '#define ST_WM_SLOT_BANK(k, l) ((k) * ST_LANES + (l))' : '#define ST_WM_SLOT_BANK(k, l) ((void)(l), (k))',
-    perLane ? '#define ST_WM_SLOT_SHIFT(k, l) ((void)(k), (void)(l), 0u)' : '#define ST_WM_SLOT_SHIFT(k, l) ((void)(k), (l) * ST_SLOT_BITS)',
+    `#define ST_WM_SLOT_BANK(k, l) ${linear(bk, bl)}`,
+    `#define ST_WM_SLOT_SHIFT(k, l) ${linear(sk, sl)}`,
     '/* activation bank word: lane l */',
     '#define ST_AM_LANE_SHIFT(l) ((l) * ST_ACTIVATION_BITS)',
     `#define ST_AM_LANE_MASK ${hexMask(cfg.activationBits)}`,

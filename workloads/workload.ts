@@ -8,9 +8,10 @@
  *   <dir>/<NN>-<layer>/weights.npy  int16 [F, C, kH, kW] (FC: [F, C]), integers in the configured weight width
  *   <dir>/<NN>-<layer>/acts.npy     int16 [C*groups, inH, inW] (FC: [C]): the layer's real input activations
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readJsonFile } from '../tools/input.ts';
 import { readNpy } from '../tools/npy.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { LayerSpecSchema } from '../model/layer-spec.ts';
@@ -55,9 +56,9 @@ export function readManifest(dir: string): WorkloadManifest {
   const file = join(dir, 'manifest.json');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = readJsonFile(file, 'workload manifest');
   } catch (e) {
-    throw new SparsetileError(`${file}: cannot be read as JSON (${(e as Error).message}). Re-run \`sparsetile import\` to write the workload again.`);
+    throw new SparsetileError(`${(e as Error).message} It should be the manifest \`sparsetile import\` writes; re-run the import to write the workload again.`);
   }
   const version = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).version : undefined;
   if ((raw as Record<string, unknown> | null)?.format === WORKLOAD_FORMAT && typeof version === 'number' && version < WORKLOAD_VERSION) {
@@ -73,12 +74,7 @@ export function readManifest(dir: string): WorkloadManifest {
 
 /** Reads a spec.json written by import: the full LayerSpec (plus the layer's quantisation, which is ignored here). */
 export function readLayerSpec(file: string): LayerSpec {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new SparsetileError(`${file}: cannot be read as JSON (${(e as Error).message}).`);
-  }
+  const raw = readJsonFile(file, 'layer spec.json');
   const p = LayerSpecSchema.safeParse(raw);
   if (!p.success) {
     const i = p.error.issues[0]!;

@@ -4,15 +4,36 @@
  */
 import { fileURLToPath } from 'node:url';
 import { JUNCTION_CSR, JUNCTION_REGIONS, type ResolvedJunctionConfig } from '../../contract/junction.ts';
-import { renderFile } from '../../generators/templates.ts';
+import { render, template } from '../../generators/templates.ts';
 
-export const JUNCTION_TB_TEMPLATE = fileURLToPath(new URL('./sj_tb.sv.hbs', import.meta.url));
 export const JUNCTION_TB_TOP = 'sj_tb';
+
+export interface JunctionTbView {
+  readonly name: string;
+  readonly mode: 'host-write' | 'preload';
+  readonly preload: boolean;
+  readonly hostWrite: 0 | 1;
+  readonly paddrBits: number;
+  readonly junctionBits: number;
+  readonly bankBits: number;
+  readonly rowBits: number;
+  /** Deepest memory a host-write load buffers. */
+  readonly maxDepth: number;
+  readonly inBanks: number;
+  readonly inRows: number;
+  readonly outBanks: number;
+  readonly outRows: number;
+  readonly regions: typeof JUNCTION_REGIONS;
+  readonly csr: typeof JUNCTION_CSR;
+  readonly junctions: readonly { readonly index: number; readonly z: number; readonly cycles: number; readonly selBits: number; readonly rowBits: number; readonly rows: number }[];
+}
+
+const TB_TEMPLATE = template<JunctionTbView>(fileURLToPath(new URL('./sj_tb.sv.hbs', import.meta.url)));
 
 export function renderJunctionTestbench(cfg: ResolvedJunctionConfig, hostWrite: boolean): string {
   const J = cfg.depth;
   const L = cfg.layers;
-  return renderFile(JUNCTION_TB_TEMPLATE, {
+  return render(TB_TEMPLATE, {
     name: cfg.name,
     mode: hostWrite ? 'host-write' : 'preload',
     preload: !hostWrite,

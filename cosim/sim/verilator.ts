@@ -32,6 +32,8 @@ export class Verilator extends Simulator {
   }
 
   runCommand(build: Build, spec: RunSpec) {
-    return { file: build.executable, args: spec.plusargs.map((p) => `+${p}`) };
+    // A failing RTL assertion ($error) stops a Verilator run at once by default; let it finish, so
+    // that the results and every assertion message are reported (cosim/compare.ts counts them).
+    return { file: build.executable, args: ['+verilator+error+limit+1000000', ...spec.plusargs.map((p) => `+${p}`)] };
   }
 }

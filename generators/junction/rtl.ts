@@ -1,9 +1,11 @@
 /**
- * The junction-chain RTL generator (docs/junction.md section 8): view models computed from the
- * resolved junction configuration, rendered through templates/junction/ and the shared SRAM template.
- * One module per file, the file named after the module, every module prefixed sj_. Every number is
- * decided here; the templates hold holes and loops. Output is a pure function of the configuration
- * (and the generator version).
+ * The junction-chain RTL generator (docs/junction.md section 8). The modules of regular structure are
+ * plain parameterized Verilog (templates/static/junction/, and the tile's st_sram under the sj_
+ * prefix); the three whose structure depends on the chain (sj_control: the schedule and its counters,
+ * sj_apb: the address map, sj_top: the chain's wiring) are rendered from typed views computed here
+ * (templates/junction/). One module per file, the file named after the module, every module prefixed
+ * sj_. Every number is decided here; output is a pure function of the configuration (and the
+ * generator version).
  */
 import { indexBits } from '../../contract/bits.ts';
 import {
@@ -14,7 +16,7 @@ import {
 } from '../../contract/junction.ts';
 import { sequentialProcesses, stageOf } from '../../model/junction/cycles.ts';
 import type { GeneratedFile } from '../rtl.ts';
-import { render } from '../templates.ts';
+import { render, staticModule, template } from '../templates.ts';
 import { GENERATOR_VERSION } from '../version.ts';
 
 /** A buffer-index counter of sj_control (docs/junction.md section 7). */
@@ -52,6 +54,117 @@ export function junctionCounters(cfg: ResolvedJunctionConfig): CounterView[] {
   return out;
 }
 
+export interface ControlView {
+  readonly header: string;
+  readonly name: string;
+  readonly depth: number;
+  readonly slotCycles: number;
+  readonly passLatency: number;
+  readonly inputsBits: number;
+  readonly kBits: number;
+  /** Width of the pipelined slot counter: W(maxInputs + 2J), at least inputsBits + 1. */
+  readonly slotBits: number;
+  /** Width of the sequential process index: W(3J). */
+  readonly opBits: number;
+  readonly padSlot: number;
+  readonly slotLast: number;
+  readonly extraTrain: number;
+  readonly extraInfer: number;
+  readonly opsTrainLast: number;
+  readonly opsInferLast: number;
+  /** Sequential processes of one input: index, name, junction, last slot cycle. */
+  readonly seqOps: readonly { readonly index: number; readonly process: string; readonly junction: number; readonly last: number }[];
+  readonly junctions: readonly { readonly index: number; readonly ffStage: number; readonly buStage: number; readonly seqFf: number; readonly seqBp: number; readonly seqUp: number }[];
+  readonly counters: readonly CounterView[];
+}
+
+export interface ApbView {
+  readonly header: string;
+  readonly name: string;
+  readonly depth: number;
+  readonly paddrBits: number;
+  readonly regionBits: number;
+  readonly junctionBits: number;
+  readonly bankBits: number;
+  readonly rowBits: number;
+  readonly junctionBits1: number;
+  readonly bankBits1: number;
+  readonly rowBits1: number;
+  readonly bankLsb: number;
+  readonly junctionLsb: number;
+  readonly regionLsb: number;
+  readonly regions: typeof JUNCTION_REGIONS;
+  readonly csr: typeof JUNCTION_CSR;
+  readonly csrCount: number;
+  /** First 8 hex digits of the configuration hash. */
+  readonly hash: string;
+  readonly inputsBits: number;
+  readonly inputsPad: number;
+  readonly junctions: readonly { readonly index: number; readonly banks: number; readonly rows: number }[];
+  readonly inputBanks: number;
+  readonly inputRows: number;
+  readonly outputBanks: number;
+  readonly outputRows: number;
+}
+
+export interface TopJunctionView {
+  readonly index: number;
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly fanOut: number;
+  readonly fanIn: number;
+  readonly z: number;
+  readonly c: number;
+  readonly cBits: number;
+  readonly d: number;
+  readonly rowBits: number;
+  readonly p: number;
+  readonly q: number;
+  readonly leftBanks: number;
+  readonly lbBits: number;
+  readonly lrBits: number;
+  readonly leftBits: number;
+  /** 0: the inputs; 1: ReLU of the rounded pre-activation; 2: linear. */
+  readonly leftKind: 0 | 1 | 2;
+  readonly selBits: number;
+  readonly patBits: number;
+}
+
+export interface TopView {
+  readonly header: string;
+  readonly name: string;
+  readonly description: string;
+  readonly layerList: string;
+  readonly depth: number;
+  readonly paddrBits: number;
+  readonly inputsBits: number;
+  readonly kBits: number;
+  readonly bankBits: number;
+  readonly rowBits: number;
+  readonly wBits: number;
+  readonly wFrac: number;
+  readonly aBits: number;
+  readonly dBits: number;
+  readonly accBits: number;
+  readonly upShift: number;
+  readonly counters: readonly CounterView[];
+  readonly junctions: readonly TopJunctionView[];
+  readonly input: { readonly banks: number; readonly depth: number; readonly addrBits: number; readonly lrBits: number; readonly bankBits: number; readonly ffBase: string; readonly buBase: string };
+  /** Hidden layers 1..J-1; the names are sj_control's counters feeding each role. */
+  readonly hidden: readonly {
+    readonly index: number; readonly width: number; readonly banks: number; readonly rows: number; readonly rowBits: number; readonly copies: number; readonly copyBits: number;
+    readonly left: number; readonly right: number; readonly accCopy: string; readonly ffCopy: string; readonly buCopy: string; readonly errWcopy: string; readonly errRcopy: string;
+  }[];
+  readonly output: {
+    readonly banks: number; readonly rows: number; readonly rowBits: number; readonly depth: number; readonly addrBits: number; readonly bankBits: number;
+    readonly last: number; readonly accCopy: string; readonly errRcopy: string; readonly ffBase: string; readonly buBase: string;
+  };
+}
+
+const CONTROL_TEMPLATE = template<ControlView>('junction/sj_control.v.hbs');
+const APB_TEMPLATE = template<ApbView>('junction/sj_apb.v.hbs');
+const TOP_TEMPLATE = template<TopView>('junction/sj_top.v.hbs');
+
 /** Modules in dependency order (leaves first): the filelist's order. */
 export function junctionModuleNames(cfg: ResolvedJunctionConfig): string[] {
   return ['sj_sram', 'sj_mem', 'sj_requant', 'sj_junction', 'sj_input', ...(cfg.depth > 1 ? ['sj_layer'] : []), 'sj_output', 'sj_control', 'sj_apb', 'sj_top'];
@@ -80,16 +193,12 @@ export function generateJunctionRtl(cfg: ResolvedJunctionConfig): GeneratedFile[
   const h = cfg.host;
 
   const files = new Map<string, string>();
-  files.set('sj_sram', render('st_sram.v.hbs', { header, module: 'sj_sram' }));
-  files.set('sj_mem', render('junction/sj_mem.v.hbs', { header }));
-  files.set('sj_requant', render('junction/sj_requant.v.hbs', { header }));
-  files.set('sj_junction', render('junction/sj_junction.v.hbs', { header }));
-  files.set('sj_input', render('junction/sj_input.v.hbs', { header }));
-  if (J > 1) files.set('sj_layer', render('junction/sj_layer.v.hbs', { header }));
-  files.set('sj_output', render('junction/sj_output.v.hbs', { header }));
+  // the tile's SRAM, the one memory cell of both designs, under this design's prefix
+  files.set('sj_sram', staticModule('st_sram', header).replace(/\bst_sram\b/g, 'sj_sram'));
+  for (const m of ['sj_mem', 'sj_requant', 'sj_junction', 'sj_input', ...(J > 1 ? ['sj_layer'] : []), 'sj_output']) files.set(m, staticModule(`junction/${m}`, header));
   files.set(
     'sj_control',
-    render('junction/sj_control.v.hbs', {
+    render(CONTROL_TEMPLATE, {
       header,
       name: cfg.name,
       depth: J,
@@ -119,7 +228,7 @@ export function generateJunctionRtl(cfg: ResolvedJunctionConfig): GeneratedFile[
   );
   files.set(
     'sj_apb',
-    render('junction/sj_apb.v.hbs', {
+    render(APB_TEMPLATE, {
       header,
       name: cfg.name,
       depth: J,
@@ -149,7 +258,7 @@ export function generateJunctionRtl(cfg: ResolvedJunctionConfig): GeneratedFile[
   );
   files.set(
     'sj_top',
-    render('junction/sj_top.v.hbs', {
+    render(TOP_TEMPLATE, {
       header,
       name: cfg.name,
       description: cfg.description,
@@ -179,7 +288,7 @@ export function generateJunctionRtl(cfg: ResolvedJunctionConfig): GeneratedFile[
         lbBits: indexBits(L[j.index].banks),
         lrBits: L[j.index].rowAddrBits,
         leftBits: j.index === 0 ? cfg.activationBits : cfg.accumulatorBits,
-        leftKind: j.index === 0 ? 0 : cfg.hiddenActivation === 'relu' ? 1 : 2,
+        leftKind: (j.index === 0 ? 0 : cfg.hiddenActivation === 'relu' ? 1 : 2) as 0 | 1 | 2,
         selBits: j.selBits,
         patBits: j.patternBits,
       })),

@@ -82,6 +82,7 @@ describe('random configurations', () => {
         const job = { filters: 1 + (seed % (2 * cfg.filtersPerTile * cfg.tiles)), steps: 1 + (seed % 6), windows: 1 + (seed % 3), density: rand };
         const want = writeDirectedJob(cfg, join(dir, 'job'), job, seed);
         const got = await runIcarus(dir, files, join(dir, 'job'));
+        expect(got.asserts, 'RTL assertions').toEqual([]);
         expect(got.cycles, `${what} ${JSON.stringify(job)}`).toBe(want.expectedCycles);
         expect(got.outputs, `${what} ${JSON.stringify(job)}`).toEqual(want.expected);
       }),

@@ -1,6 +1,6 @@
 /**
- * Seeded random hardware configurations for co-simulation sweeps (the slow test tier and
- * `sparsetile regress --random-configs n`): small enough for Icarus, covering the corners of the
+ * Seeded random hardware configurations for co-simulation sweeps (test/e2e/cosim-random-configs.test.ts:
+ * two per run, more in the slow tier): small enough for Icarus, covering the corners of the
  * schema (1 lane, 1 PE, non-power-of-two counts, every pattern shape, both bankings, every legal
  * adder-tree staging, narrow accumulators, wrap and saturate, ReLU on and off).
  */

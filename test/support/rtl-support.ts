@@ -90,7 +90,7 @@ export interface JobResult {
  * Writes memory images and a testbench for a random job; returns what st_top must produce.
  * Reads every output of every filter; cycles per docs/architecture.md section 8.
  */
-export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: DirectedJob, seed: number, hostWrite = false): JobResult {
+export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: DirectedJob, seed: number, hostWrite = false, opts: { writeWhileBusy?: boolean } = {}): JobResult {
   mkdirSync(dir, { recursive: true });
   const rand = rng(seed);
   const { lanes: N, filtersPerTile: K, tiles: T, lookahead: h } = cfg;
@@ -225,7 +225,7 @@ module tb;
 ${hostWrites.join('\n')}
 ${csrWrites.map(([a, d]) => `    csr_write(${a}, ${d});`).join('\n')}
     @(negedge clk_i); start_i = 1; @(negedge clk_i); start_i = 0;
-    wait (done_o);
+${opts.writeWhileBusy ? '    @(negedge clk_i); am_we_i = 1; @(negedge clk_i); am_we_i = 0;\n' : ''}    wait (done_o);
     @(negedge clk_i); csr_addr_i = 8'h03; #1 $display("CYCLES %0d", csr_rdata_o);
     csr_addr_i = 8'h00; #1 $display("STATUS %0d", csr_rdata_o);
     $display("BUSY %0d", busy_seen);
@@ -244,6 +244,8 @@ export interface SimOutput {
   busy: number;
   status: number;
   outputs: bigint[];
+  /** Messages of the RTL's contract checks that fired (`st_assert: ...`). */
+  asserts: string[];
   log: string;
 }
 
@@ -259,6 +261,7 @@ export async function runIcarus(rtlDir: string, rtlFiles: string[], jobDir: stri
     busy: num('BUSY'),
     status: num('STATUS'),
     outputs: log.split('\n').filter((l) => l.startsWith('OUT ')).map((l) => BigInt(l.slice(4))),
+    asserts: log.split('\n').filter((l) => l.includes('st_assert: ')),
     log,
   };
 }

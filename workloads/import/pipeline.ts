@@ -15,43 +15,14 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SparsetileError } from '../../contract/errors.ts';
 import { encodeNpy, readNpy } from '../../tools/npy.ts';
-import type { LayerSpec } from '../../model/types.ts';
-import { WORKLOAD_FORMAT, WORKLOAD_VERSION, type ManifestLayer } from '../workload.ts';
+import { WORKLOAD_FORMAT, WORKLOAD_VERSION } from '../workload.ts';
 import { readOnnx, type OnnxGraphIR, type Tensor } from './onnx.ts';
 import { convFloat, runGraph, type LayerNode } from './interp.ts';
 import { layerDir, safeName, weightManifest } from './layer-manifest.ts';
 import { pruneLayers } from './prune.ts';
 import { importTfjsWeightsOnly, isTfjsFile, readTfjs } from './tfjs.ts';
 import { chooseFracBits, maxAbs, quantize, snrDb } from './quant.ts';
-
-export interface ImportOptions {
-  file: string;
-  outDir: string;
-  name?: string;
-  prune?: number;
-  structured?: boolean;
-  global?: boolean;
-  densityTable?: string;
-  quant: 'int16' | 'int8';
-  input?: string;
-  /** C x H x W when the model's input has dynamic dimensions. */
-  inputShape?: number[];
-  /** Lanes N, for structured pruning. */
-  lanes: number;
-}
-
-export interface ImportedLayer {
-  spec: LayerSpec;
-  dir: string;
-  weightsQ: Int32Array;
-  actsQ: Int32Array | null;
-  manifest: ManifestLayer & Record<string, unknown>;
-}
-
-export interface ImportResult {
-  manifest: Record<string, unknown> & { layers: ManifestLayer[] };
-  layers: ImportedLayer[];
-}
+import type { ImportedLayer, ImportOptions, ImportResult } from './types.ts';
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD = [0.229, 0.224, 0.225];

@@ -32,7 +32,7 @@ import type { GraphNode, OnnxGraphIR, Tensor } from './onnx.ts';
 import { layerDir, weightManifest } from './layer-manifest.ts';
 import { pruneLayers } from './prune.ts';
 import { chooseFracBits, maxAbs, quantize } from './quant.ts';
-import type { ImportOptions, ImportResult, ImportedLayer } from './pipeline.ts';
+import type { ImportOptions, ImportResult, ImportedLayer } from './types.ts';
 
 /* ------------------------------------------------------------------------------ file types */
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shuffleFilters } from '../../../model/shuffle.ts';
-import { loadConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
 import { fcParams, seedTag } from '../../support/seed.ts';
 import { randomSet } from './schedulers/support.ts';
 

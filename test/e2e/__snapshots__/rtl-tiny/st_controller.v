@@ -22,6 +22,9 @@
 //   BANKS             activation banks, h+1
 //   ROT_BITS          W(BANKS): width of a residue t mod BANKS
 //   DELTA_BITS        width of the control word's delta field
+//   CONTROL_BITS      width of the control word {last, delta}
+//   CTRL_DELTA_LSB    bit position of the delta field in the control word (contract/layout.ts controlFields)
+//   CTRL_LAST_LSB     bit position of the last flag in the control word
 //   COUNT_BITS        width of windows_i and sets_i
 //
 // Ports:
@@ -43,6 +46,9 @@ module st_controller #(
   parameter integer BANKS = 3,
   parameter integer ROT_BITS = 2,
   parameter integer DELTA_BITS = 2,
+  parameter integer CONTROL_BITS = 3,
+  parameter integer CTRL_DELTA_LSB = 0,
+  parameter integer CTRL_LAST_LSB = 2,
   parameter integer COUNT_BITS = 8
 ) (
   input  wire                              clk_i,
@@ -51,7 +57,7 @@ module st_controller #(
   input  wire [COUNT_BITS-1:0]             windows_i,
   input  wire [ACT_ADDR_BITS-1:0]          stride_i,
   input  wire [COUNT_BITS-1:0]             sets_i,
-  input  wire [DELTA_BITS:0]               ctrl_i,
+  input  wire [CONTROL_BITS-1:0]           ctrl_i,
   output wire [WEIGHT_ADDR_BITS-1:0]       ctrl_addr_o,
   output wire [WEIGHT_ADDR_BITS-1:0]       row_addr_o,
   output wire [BANKS*ACT_ADDR_BITS-1:0]    act_addr_o,
@@ -86,8 +92,8 @@ module st_controller #(
   reg [ACT_ADDR_BITS-1:0]    quo_q, quo_d;
   reg [ROT_BITS-1:0]         res_q, res_d;
 
-  wire [DELTA_BITS-1:0] delta = ctrl_i[DELTA_BITS-1:0];
-  wire                  last = ctrl_i[DELTA_BITS];
+  wire [DELTA_BITS-1:0] delta = ctrl_i[CTRL_DELTA_LSB +: DELTA_BITS];
+  wire                  last = ctrl_i[CTRL_LAST_LSB];
 
   // this row's step t = u + delta - 1 as (t_quo, t_res); res_q + delta - 1 < 2*BANKS
   wire [SUM_BITS-1:0] sum = { {(SUM_BITS-ROT_BITS){1'b0}}, res_q} + { {(SUM_BITS-DELTA_BITS){1'b0}}, delta} - ONE_S;
@@ -176,6 +182,18 @@ module st_controller #(
   assign issue_o     = issuing_q;
   assign first_o     = first_q;
   assign last_o      = last;
+
+`ifndef SYNTHESIS
+  // Contract check (section 4, legality): every issued row advances the step by 1..h+1.
+  // (the upper bound is checked only where the delta field can exceed h+1)
+  localparam integer DELTA_CODES = 1 << DELTA_BITS;
+  localparam [DELTA_BITS:0] MAX_DELTA = BANKS[DELTA_BITS:0];
+  wire delta_high = (DELTA_CODES - 1 > BANKS) && ({1'b0, delta} > MAX_DELTA);
+  always @(posedge clk_i) begin
+    if (issuing_q && (delta == {DELTA_BITS{1'b0}} || delta_high))
+      $error("st_assert: delta-range: row %0d has step delta %0d, outside 1..%0d", row_q, delta, BANKS);
+  end
+`endif
 
   genvar b;
   generate

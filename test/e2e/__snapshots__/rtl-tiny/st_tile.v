@@ -55,8 +55,13 @@ module st_tile #(
   localparam integer ACT_BITS          = 8;  // signed activation width
   localparam integer ACC_BITS          = 24;  // signed accumulator width
   localparam integer OUT_BITS          = 8;  // signed output width
+  localparam integer SLOT_WEIGHT_LSB   = 0;  // weight field of a slot
+  localparam integer SLOT_PE_STRIDE    = 44;  // row bits from PE k to PE k+1
+  localparam integer SLOT_LANE_STRIDE  = 11;  // row bits from lane l to lane l+1
   localparam integer DELTA_BITS        = 2;  // control word delta field
   localparam integer CONTROL_BITS      = 3;  // control word {last, delta}
+  localparam integer CTRL_DELTA_LSB    = 0;  // delta field of a control word
+  localparam integer CTRL_LAST_LSB     = 2;  // last flag of a control word
   localparam integer PRODUCT_BITS      = 16;  // exact product width
   localparam integer TREE_BITS         = 18;  // exact adder-tree sum width
   localparam integer TREE_STAGES       = 1;  // registered adder-tree stages
@@ -79,9 +84,11 @@ module st_tile #(
   localparam integer AM_BANK_SEL_BITS  = 2;  // W(ACT_BANKS)
   localparam integer ROT_BITS          = 2;  // W(ACT_BANKS): a step residue
   localparam integer COUNT_BITS        = 8;  // WINDOWS and TILE_SETS width
+  localparam integer PIPELINE_LATENCY  = 5;  // cycles from the last issue to the last output write
   localparam integer SELECT_BITS       = 3;  // select code width
-  localparam integer SLOT_BITS         = 11;  // weight slot {select, weight}
+  localparam integer SLOT_SELECT_LSB   = 8;  // select field of a slot
   localparam integer SLOT_COUNT        = 3;  // activation-buffer slots the interconnect uses
+  localparam integer MUX_INPUTS        = 6;  // select codes in use, 0..MUX_INPUTS-1
   localparam integer ACC_STAGE = 2 + TREE_STAGES;  // sideband stage of the accumulator update
   localparam integer PIPE = ACC_STAGE + 2;        // = PIPELINE_LATENCY: the output write stage
 
@@ -101,6 +108,9 @@ module st_tile #(
     .BANKS           (ACT_BANKS),
     .ROT_BITS        (ROT_BITS),
     .DELTA_BITS      (DELTA_BITS),
+    .CONTROL_BITS    (CONTROL_BITS),
+    .CTRL_DELTA_LSB  (CTRL_DELTA_LSB),
+    .CTRL_LAST_LSB   (CTRL_LAST_LSB),
     .COUNT_BITS      (COUNT_BITS)
   ) u_controller (
     .clk_i      (clk_i),
@@ -196,27 +206,35 @@ module st_tile #(
     .slots_o(slots)
   );
 
-  genvar l;  // lanes of a PE's weight slots
-
   // ---- PEs and output stages ------------------------------------------------------------------
   wire [OUT_WORD_BITS-1:0] out_d;
-  genvar k;
+  genvar k, l;
   generate
     for (k = 0; k < FILTERS; k = k + 1) begin : g_pe
       wire [LANES*WEIGHT_BITS-1:0] weights;
       wire [LANES*ACT_BITS-1:0]    acts;
       wire [ACC_BITS-1:0]          acc;
-      // PE k's slots: weight in the low WEIGHT_BITS, select code above it
+      // PE k's slot l is at k*SLOT_PE_STRIDE + l*SLOT_LANE_STRIDE in the row; its fields at SLOT_WEIGHT_LSB, SLOT_SELECT_LSB
       wire [LANES*SELECT_BITS-1:0] sel;
       for (l = 0; l < LANES; l = l + 1) begin : g_slot
-        assign weights[l*WEIGHT_BITS +: WEIGHT_BITS] = row[(k*LANES + l)*SLOT_BITS +: WEIGHT_BITS];
-        assign sel[l*SELECT_BITS +: SELECT_BITS] = row[(k*LANES + l)*SLOT_BITS + WEIGHT_BITS +: SELECT_BITS];
+        assign weights[l*WEIGHT_BITS +: WEIGHT_BITS] = row[k*SLOT_PE_STRIDE + l*SLOT_LANE_STRIDE + SLOT_WEIGHT_LSB +: WEIGHT_BITS];
+        assign sel[l*SELECT_BITS +: SELECT_BITS] = row[k*SLOT_PE_STRIDE + l*SLOT_LANE_STRIDE + SLOT_SELECT_LSB +: SELECT_BITS];
       end
       st_interconnect u_interconnect (
         .sel_i  (sel),
         .slots_i(slots),
         .acts_o (acts)
       );
+`ifndef SYNTHESIS
+      // Contract check (section 2): a row's select codes are below MUX_INPUTS. The row is in the
+      // memory read register one cycle after its issue (en_q[1]).
+      for (l = 0; l < LANES; l = l + 1) begin : g_sel_check
+        always @(posedge clk_i) begin
+          if (en_q[1] && {1'b0, sel[l*SELECT_BITS +: SELECT_BITS]} >= MUX_INPUTS[SELECT_BITS:0])
+            $error("st_assert: select-range: PE %0d lane %0d has select code %0d, not below %0d", k, l, sel[l*SELECT_BITS +: SELECT_BITS], MUX_INPUTS);
+        end
+      end
+`endif
       st_pe #(
         .LANES       (LANES),
         .WEIGHT_BITS (WEIGHT_BITS),
@@ -247,6 +265,7 @@ module st_tile #(
   endgenerate
 
   // ---- output register and output memory ------------------------------------------------------
+  wire                    out_we = wr_q[PIPE];  // the output memory's write enable
   reg [OUT_WORD_BITS-1:0] out_q;
   reg [OUT_ADDR_BITS-1:0] wr_addr_q;
   always @(posedge clk_i) begin
@@ -264,12 +283,27 @@ module st_tile #(
     .ADDR_BITS(OUT_ADDR_BITS)
   ) u_out_mem (
     .clk_i  (clk_i),
-    .we_i   (wr_q[PIPE]),
+    .we_i   (out_we),
     .waddr_i(wr_addr_q),
     .wdata_i(out_q),
     .raddr_i(om_addr_i),
     .rdata_o(om_rdata_o)
   );
+
+`ifndef SYNTHESIS
+  // Contract check (section 8, pipeline latency): an output word is written exactly
+  // PIPELINE_LATENCY cycles after the issue of a window's last row, and at no other time. The
+  // history register is the checker's own, independent of the sideband pipeline above.
+  reg [PIPELINE_LATENCY:1] chk_last_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) chk_last_q <= {PIPELINE_LATENCY{1'b0}};
+    else chk_last_q <= {chk_last_q[PIPELINE_LATENCY-1:1], issue && last};
+  end
+  always @(posedge clk_i) begin
+    if (chk_last_q[PIPELINE_LATENCY] !== out_we)
+      $error("st_assert: pipeline-latency: output write enable is %b, but a window's last row was%s issued PIPELINE_LATENCY = %0d cycles ago", out_we, chk_last_q[PIPELINE_LATENCY] ? "" : " not", PIPELINE_LATENCY);
+  end
+`endif
 
   assign issue_o = issue;
 endmodule

@@ -37,9 +37,9 @@ module st_top #(
   output wire                          busy_o,
   output wire                          done_o,
   input  wire                          csr_we_i,
-  input  wire [7:0]                    csr_addr_i,
-  input  wire [31:0]                   csr_wdata_i,
-  output wire [31:0]                   csr_rdata_o,
+  input  wire [8-1:0]    csr_addr_i,
+  input  wire [32-1:0]   csr_wdata_i,
+  output wire [32-1:0]   csr_rdata_o,
   input  wire                          wm_we_i,
   input  wire [1-1:0]    wm_tile_i,
   input  wire [2-1:0]  wm_bank_i,
@@ -94,6 +94,14 @@ module st_top #(
     .stride_o   (stride),
     .sets_o     (sets)
   );
+
+`ifndef SYNTHESIS
+  // Contract check (section 9): the host loads the memories while idle, never while a job runs.
+  always @(posedge clk_i) begin
+    if (busy_o && (wm_we_i || am_we_i))
+      $error("st_assert: write-while-busy: the host wrote the %s memory while busy_o is high", wm_we_i ? "weight" : "activation");
+  end
+`endif
 
   wire [OUT_WORD_BITS-1:0] words [0:TILES-1];
   genvar t, k;

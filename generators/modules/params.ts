@@ -1,0 +1,106 @@
+/**
+ * The configuration-derived localparams the templated modules declare: one table of every value with
+ * its meaning, and the typed list a module's view carries (name, value, doc; the template aligns them).
+ */
+import type { ResolvedConfig } from '../../contract/config.ts';
+import type { HostWidths } from '../../contract/host.ts';
+import { controlFields, layoutFromConfig, slotFields, slotPlace } from '../../contract/layout.ts';
+
+export interface Localparam {
+  readonly name: string;
+  readonly value: number;
+  readonly doc: string;
+}
+
+/** A module's localparam list and the width of its longest name (the template pads names to it). */
+export interface LocalparamList {
+  readonly params: readonly Localparam[];
+  readonly paramWidth: number;
+}
+
+/**
+ * Where PE k's slot l sits in a whole weight-memory row (data bank b at [b*WEIGHT_BANK_WIDTH +:
+ * WEIGHT_BANK_WIDTH]): k*peStride + l*laneStride, from contract/layout.ts slotPlace. Both bankings are
+ * linear in (k, l); this checks it rather than assuming it.
+ */
+export function slotRowStrides(cfg: ResolvedConfig): { peStride: number; laneStride: number } {
+  const L = layoutFromConfig(cfg);
+  const at = (k: number, l: number) => {
+    const p = slotPlace(L, k, l);
+    return p.bank * cfg.weightBankWidth + p.lsb;
+  };
+  const base = at(0, 0);
+  const peStride = cfg.filtersPerTile > 1 ? at(1, 0) - base : cfg.lanes * cfg.slotBits;
+  const laneStride = cfg.lanes > 1 ? at(0, 1) - base : cfg.slotBits;
+  for (let k = 0; k < cfg.filtersPerTile; k++) {
+    for (let l = 0; l < cfg.lanes; l++) {
+      if (at(k, l) !== base + k * peStride + l * laneStride) throw new Error(`internal: slot (${k}, ${l}) is not at a linear row offset`);
+    }
+  }
+  if (base !== 0) throw new Error('internal: slot (0, 0) does not start the row');
+  return { peStride, laneStride };
+}
+
+/** Every configuration-derived localparam, with its meaning. */
+export function paramTable(cfg: ResolvedConfig, hw: HostWidths, slotCount: number): Record<string, Omit<Localparam, 'name'>> {
+  const slot = slotFields(cfg);
+  const ctrl = controlFields(cfg);
+  const strides = slotRowStrides(cfg);
+  return {
+    LANES: { value: cfg.lanes, doc: 'N, multiplier lanes per PE' },
+    FILTERS: { value: cfg.filtersPerTile, doc: 'K, PEs (filters) per tile' },
+    TILES: { value: cfg.tiles, doc: 'T, tiles' },
+    WEIGHT_BITS: { value: cfg.weightBits, doc: 'signed weight width' },
+    ACT_BITS: { value: cfg.activationBits, doc: 'signed activation width' },
+    ACC_BITS: { value: cfg.accumulatorBits, doc: 'signed accumulator width' },
+    OUT_BITS: { value: cfg.output.bits, doc: 'signed output width' },
+    SELECT_BITS: { value: cfg.selectBits, doc: 'select code width' },
+    MUX_INPUTS: { value: cfg.muxInputs, doc: 'select codes in use, 0..MUX_INPUTS-1' },
+    SLOT_BITS: { value: cfg.slotBits, doc: 'weight slot {select, weight}' },
+    SLOT_WEIGHT_LSB: { value: slot.weight.lsb, doc: 'weight field of a slot' },
+    SLOT_SELECT_LSB: { value: slot.select.lsb, doc: 'select field of a slot' },
+    SLOT_PE_STRIDE: { value: strides.peStride, doc: 'row bits from PE k to PE k+1' },
+    SLOT_LANE_STRIDE: { value: strides.laneStride, doc: 'row bits from lane l to lane l+1' },
+    DELTA_BITS: { value: cfg.deltaBits, doc: 'control word delta field' },
+    CONTROL_BITS: { value: cfg.controlBits, doc: 'control word {last, delta}' },
+    CTRL_DELTA_LSB: { value: ctrl.delta.lsb, doc: 'delta field of a control word' },
+    CTRL_LAST_LSB: { value: ctrl.last.lsb, doc: 'last flag of a control word' },
+    PRODUCT_BITS: { value: cfg.productBits, doc: 'exact product width' },
+    TREE_BITS: { value: cfg.treeBits, doc: 'exact adder-tree sum width' },
+    TREE_STAGES: { value: cfg.adderTreeStages, doc: 'registered adder-tree stages' },
+    WEIGHT_DATA_BANKS: { value: cfg.weightDataBanks, doc: `weight data banks (${cfg.weightBanking})` },
+    WEIGHT_BANK_WIDTH: { value: cfg.weightBankWidth, doc: 'weight data bank word' },
+    WEIGHT_DEPTH: { value: cfg.weightDepth, doc: 'weight memory rows' },
+    WEIGHT_ADDR_BITS: { value: cfg.weightAddrBits, doc: 'weight memory address' },
+    ACT_BANKS: { value: cfg.activationBanks, doc: 'activation banks, h+1' },
+    ACT_BANK_WIDTH: { value: cfg.activationBankWidth, doc: 'activation bank word' },
+    ACT_DEPTH: { value: cfg.activationBankDepth, doc: 'words per activation bank' },
+    ACT_ADDR_BITS: { value: cfg.activationAddrBits, doc: 'activation bank address' },
+    OUT_DEPTH: { value: cfg.outputDepth, doc: 'output words per tile' },
+    OUT_ADDR_BITS: { value: cfg.outputAddrBits, doc: 'output memory address' },
+    OUT_WORD_BITS: { value: cfg.outputWordBits, doc: 'output word: K outputs' },
+    RELU: { value: cfg.output.relu ? 1 : 0, doc: 'output stage ReLU' },
+    SHIFT: { value: cfg.output.shift, doc: 'output stage arithmetic right shift' },
+    SATURATE: { value: cfg.output.saturate ? 1 : 0, doc: 'output stage: 1 saturate, 0 wrap' },
+    PIPELINE_LATENCY: { value: cfg.pipelineLatency, doc: 'cycles from the last issue to the last output write' },
+    LAT_BITS: { value: hw.latBits, doc: 'drain counter width' },
+    TILE_SEL_BITS: { value: hw.tileSelBits, doc: 'W(TILES)' },
+    WM_BANK_SEL_BITS: { value: hw.wmBankSelBits, doc: 'W(WEIGHT_DATA_BANKS + 1)' },
+    WM_WDATA_BITS: { value: hw.wmWdataBits, doc: 'max(WEIGHT_BANK_WIDTH, CONTROL_BITS)' },
+    AM_BANK_SEL_BITS: { value: hw.amBankSelBits, doc: 'W(ACT_BANKS)' },
+    PE_SEL_BITS: { value: hw.peSelBits, doc: 'W(FILTERS)' },
+    ROT_BITS: { value: hw.rotBits, doc: 'W(ACT_BANKS): a step residue' },
+    COUNT_BITS: { value: hw.countBits, doc: 'WINDOWS and TILE_SETS width' },
+    SLOT_COUNT: { value: slotCount, doc: 'activation-buffer slots the interconnect uses' },
+  };
+}
+
+/** The named entries of a table, in the order given. */
+export function pickParams(table: Record<string, Omit<Localparam, 'name'>>, names: readonly string[]): LocalparamList {
+  const params = names.map((name) => {
+    const p = table[name];
+    if (!p) throw new Error(`internal: no localparam ${name}`);
+    return { name, ...p };
+  });
+  return { params, paramWidth: Math.max(...names.map((n) => n.length)) };
+}
