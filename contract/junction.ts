@@ -9,16 +9,11 @@
  * parallelism z: E = N_in*d_out = N_out*d_in edges, processed z per cycle in C = E/z cycles.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { clog2, indexBits, type Field } from './bits.ts';
 import { canonicalJson, deepFreeze } from './config.ts';
 import { SparsetileError } from './errors.ts';
 import { explainSchemaError } from './schema-errors.ts';
-
-export const JUNCTION_CONFIG_DIR = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', 'configs', 'junctions');
 
 /** Limits the generated RTL and the golden model's exact integer arithmetic are built for. */
 export const JUNCTION_LIMITS = {
@@ -377,33 +372,6 @@ export function resolveJunctionConfig(raw: unknown, source = 'junction config'):
     hash: createHash('sha256').update(canonicalJson(input)).digest('hex'),
   };
   return deepFreeze(resolved);
-}
-
-/** Names of the junction configurations shipped in configs/junctions/. */
-export function namedJunctionConfigs(): string[] {
-  if (!existsSync(JUNCTION_CONFIG_DIR)) return [];
-  return readdirSync(JUNCTION_CONFIG_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => basename(f, '.json'))
-    .sort();
-}
-
-/** Loads a named junction configuration (configs/junctions/<name>.json) or a JSON file path, and resolves it. */
-export function loadJunctionConfig(nameOrFile: string): ResolvedJunctionConfig {
-  const named = join(JUNCTION_CONFIG_DIR, `${nameOrFile}.json`);
-  const file = /[\\/]|\.json$/.test(nameOrFile) ? nameOrFile : named;
-  if (!existsSync(file)) {
-    throw new SparsetileError(
-      `Junction configuration "${nameOrFile}" is neither a named junction configuration nor an existing file. Named junction configurations are: ${namedJunctionConfigs().join(', ')}; or pass a path to a .json file.`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new SparsetileError(`${file}: is not valid JSON (${(e as Error).message}). Fix the syntax and try again.`);
-  }
-  return resolveJunctionConfig(raw, file === named ? `configs/junctions/${nameOrFile}.json` : file);
 }
 
 /**

@@ -5,13 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SparsetileError } from '../../../contract/errors.ts';
-import {
-  junctionAddress,
-  loadJunctionConfig,
-  namedJunctionConfigs,
-  resolveJunctionConfig,
-  type JunctionConfigInput,
-} from '../../../contract/junction.ts';
+import { junctionAddress, resolveJunctionConfig, type JunctionConfigInput } from '../../../contract/junction.ts';
+import { loadJunctionConfig, namedJunctionConfigs } from '../../../tools/configs.ts';
 
 const tiny = (): JunctionConfigInput => JSON.parse(JSON.stringify(loadJunctionConfig('tiny').input)) as JunctionConfigInput;
 

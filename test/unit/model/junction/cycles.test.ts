@@ -4,7 +4,8 @@
  * data dependency honoured, and the poster's 3J speedup as the limit for balanced junctions.
  */
 import { describe, expect, it } from 'vitest';
-import { loadJunctionConfig, type ResolvedJunctionConfig } from '../../../../contract/junction.ts';
+import { type ResolvedJunctionConfig } from '../../../../contract/junction.ts';
+import { loadJunctionConfig } from '../../../../tools/configs.ts';
 import { JUNCTION_MODES, jobCycles, jobSlots, modeName, trainingSpeedup, type Slot } from '../../../../model/junction/cycles.ts';
 
 const tiny = loadJunctionConfig('tiny');

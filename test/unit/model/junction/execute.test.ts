@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadJunctionConfig, type ResolvedJunctionConfig } from '../../../../contract/junction.ts';
+import { type ResolvedJunctionConfig } from '../../../../contract/junction.ts';
+import { loadJunctionConfig } from '../../../../tools/configs.ts';
 import { JUNCTION_MODES, modeName, type JunctionMode } from '../../../../model/junction/cycles.ts';
 import { runJunctionJob } from '../../../../model/junction/execute.ts';
 import { generatePattern } from '../../../../model/junction/pattern.ts';

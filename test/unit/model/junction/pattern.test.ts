@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadJunctionConfig, resolveJunctionConfig, type ResolvedJunctionConfig } from '../../../../contract/junction.ts';
+import { resolveJunctionConfig, type ResolvedJunctionConfig } from '../../../../contract/junction.ts';
+import { loadJunctionConfig } from '../../../../tools/configs.ts';
 import {
   checkJunctionPattern,
   generatePattern,
