@@ -61,7 +61,8 @@ export type JunctionProblem =
   | { kind: 'status'; when: 'before start' | 'after done'; value: string }
   | { kind: 'cycles'; expected: number; actual: number; slots: number }
   | { kind: 'busy-count'; csr: number; busy: number }
-  | { kind: 'clash'; junction: number; cycle: number; bank: number; lanes: number; flag: boolean }
+  /** The clash checker's records of one cycle of a junction's pass: banks hit by several lanes, banks hit by none. */
+  | { kind: 'clash'; junction: number; cycle: number; over: { bank: number; lanes: number }[]; unused: number[]; seen: number; flag: boolean }
   | { kind: 'row-range'; junction: number; cycle: number; bank: number; row: number; rows: number }
   | { kind: 'apb-error'; op: string; addr: string }
   | { kind: 'apb-wait'; count: number }
@@ -197,7 +198,20 @@ export function compareJunction(
   if (Number.isNaN(after) || (after & (STATUS_BITS.BUSY | STATUS_BITS.DONE)) !== STATUS_BITS.DONE || (clashFlag && r.clashes.length === 0 && r.rowRange.length === 0)) {
     problems.push({ kind: 'status', when: 'after done', value: r.statusAfter ?? 'nothing' });
   }
-  for (const c of r.clashes) problems.push({ kind: 'clash', ...c, flag: clashFlag });
+  const clashes = new Map<string, Extract<JunctionProblem, { kind: 'clash' }>>();
+  for (const c of r.clashes) {
+    const key = `${c.junction},${c.cycle}`;
+    const p = clashes.get(key) ?? { kind: 'clash' as const, junction: c.junction, cycle: c.cycle, over: [], unused: [], seen: 0, flag: clashFlag };
+    if (c.lanes === 0) {
+      if (!p.unused.includes(c.bank)) p.unused.push(c.bank);
+    } else if (!p.over.some((o) => o.bank === c.bank)) {
+      p.over.push({ bank: c.bank, lanes: c.lanes });
+    } else {
+      p.seen++;
+    }
+    clashes.set(key, p);
+  }
+  for (const p of clashes.values()) problems.push({ ...p, seen: p.seen + 1 });
   for (const c of r.rowRange) problems.push({ kind: 'row-range', ...c, rows: cfg.junctions[c.junction].rows });
   const actualCycles = r.cycles ?? Number.NaN;
   if (actualCycles !== expected.cycles) problems.push({ kind: 'cycles', expected: expected.cycles, actual: actualCycles, slots: expected.slots.length });

@@ -34,8 +34,11 @@ export function junctionProblemSentence(p: JunctionProblem, sim: string): string
       return `${sim}: the model predicts ${p.expected} busy cycles (${p.slots} slots), but the RTL's CYCLES register says ${Number.isNaN(p.actual) ? 'nothing' : `${p.actual} (${p.actual - p.expected > 0 ? '+' : ''}${p.actual - p.expected})`}.`;
     case 'busy-count':
       return `${sim}: CYCLES reads ${p.csr}, but the testbench counted ${p.busy} cycles with busy_o high; docs/junction.md section 7 says they are the same.`;
-    case 'clash':
-      return `${sim}: the testbench's clash checker saw junction ${p.junction}, cycle ${p.cycle} of a pass, send ${p.lanes} lanes to right bank ${p.bank}: that cycle reads ${p.lanes === 0 ? 'nothing from one memory and two entries of another' : `${p.lanes} entries of one memory`} (a clash); the pattern memory holds a pattern that is not clash-free. The RTL's STATUS clash bit is ${p.flag ? 1 : 0}.`;
+    case 'clash': {
+      const over = p.over.map((o) => `${o.lanes} lanes to right bank ${o.bank}`).join(' and ');
+      const unused = p.unused.length > 0 ? ` and none to bank${p.unused.length > 1 ? 's' : ''} ${p.unused.join(', ')}` : '';
+      return `${sim}: the testbench's clash checker saw junction ${p.junction} send ${over || 'its lanes'}${unused} in cycle ${p.cycle} of its pass (${p.seen} pass${p.seen > 1 ? 'es' : ''}): that cycle reads two entries of one memory, a clash; the pattern memory holds a pattern that is not clash-free. The RTL's STATUS clash bit is ${p.flag ? 1 : 0}.`;
+    }
     case 'row-range':
       return `${sim}: the testbench's clash checker saw junction ${p.junction}, cycle ${p.cycle} of a pass, read right bank ${p.bank} at row ${p.row}, but the bank has ${p.rows} rows per input.`;
     case 'apb-error':
