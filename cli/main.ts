@@ -16,6 +16,7 @@ import { registerDemo } from './demo.ts';
 import { registerMutate } from './mutate.ts';
 import { registerEnergy } from './energy.ts';
 import { registerCompress } from './compress.ts';
+import { registerJunction } from './junction.ts';
 // command modules: add one import and one register call per command family
 
 /** `--debug` anywhere on the command line (or SPARSETILE_DEBUG=1) shows stack traces of internal errors. */
@@ -70,6 +71,7 @@ registerDemo(program);
 registerMutate(program);
 registerEnergy(program);
 registerCompress(program);
+registerJunction(program);
 
 try {
   await program.parseAsync(argv);
