@@ -346,7 +346,7 @@ export function registerJunction(program: Command): void {
       row('  weight bits', mine.memoryBits.weights, base.memoryBits.weights);
       row('  pattern bits', mine.memoryBits.patterns, base.memoryBits.patterns);
       for (const [m, c] of Object.entries(cycles)) row(`cycles, ${m}, ${inputs} inputs`, c.sparse, c.dense);
-      say(`per-junction logic transistors: ${Object.entries(mine.modules).map(([m, a]) => `${m} ${a.transistors}`).join(', ')}`);
+      say(`logic transistors by module: ${Object.entries(mine.modules).map(([m, a]) => `${m} ${a.transistors}`).join(', ')}`);
       say(`yosys: ${mine.seconds} s and ${base.seconds} s; wrote ${join(out, 'synth.json')}`);
     });
 }

@@ -81,3 +81,18 @@ describe('golden model = dense-masked reference', () => {
     expect(() => runJunctionJob(cfg, patterns, { weights: data.weights, inputs: data.inputs, mode })).toThrow('Training needs one target per input (2), got 0. Give targets, or run inference.');
   });
 });
+
+describe('junction data', () => {
+  it('MNIST needs a chain of 784 or 1024 inputs and at least 10 outputs', async () => {
+    const { mnistJunctionData } = await import('../../../../workloads/junction-data.ts');
+    expect(() => mnistJunctionData(loadJunctionConfig('tiny'), 2, 1)).toThrow(
+      '--data mnist needs a chain with 784 (28x28) or 1024 (32x32) inputs and at least 10 outputs; "tiny" has 16 inputs and 4 outputs. Use --data random, or a configuration such as mnist-cl or mnist-pad.',
+    );
+    const d = mnistJunctionData(loadJunctionConfig('mnist-pad'), 12, 1);
+    expect(d.labels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+    // a 28x28 digit centred in 32x32: the 2-pixel border stays 0, pixels scale to 2^(activationBits - 2)
+    expect(d.inputs[0].slice(0, 64).every((v) => v === 0)).toBe(true);
+    expect(Math.max(...d.inputs[0])).toBeLessThanOrEqual(2 ** 8);
+    expect(d.targets[3][3]).toBe(2 ** 8);
+  });
+});
