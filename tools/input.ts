@@ -13,6 +13,7 @@ export const INPUT_LIMITS = {
   json: 64 * MiB,
   npy: 2048 * MiB,
   model: 2048 * MiB,
+  image: 256 * MiB,
   /** Deepest nesting of arrays and objects a JSON input may have. */
   jsonDepth: 64,
 } as const;
@@ -62,8 +63,11 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
-/** Parses JSON text from `file` (for messages), refusing documents nested deeper than the limit. */
-export function parseJsonText(text: string, file: string): unknown {
+/**
+ * Parses JSON text from `file` (for messages), refusing documents nested deeper than the limit.
+ * `advice` replaces the default fix after a syntax error ("a TF.js model.json is expected").
+ */
+export function parseJsonText(text: string, file: string, advice?: string): unknown {
   const d = jsonDepth(text);
   if (d > INPUT_LIMITS.jsonDepth) {
     throw new SparsetileError(`${file}: is nested ${d} levels deep, more than the ${INPUT_LIMITS.jsonDepth} levels any sparsetile input has. Check that this is the right file.`);
@@ -71,11 +75,11 @@ export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new SparsetileError(`${file}: is not valid JSON (${(e as Error).message}). Fix the syntax and try again.`);
+    throw new SparsetileError(`${file}: is not valid JSON (${(e as Error).message})${advice ? `; ${advice}` : '. Fix the syntax and try again.'}`);
   }
 }
 
 /** Reads and parses a JSON input file with the limits above. */
-export function readJsonFile(file: string, what = 'JSON file'): unknown {
-  return parseJsonText(readInputFile(file, what, INPUT_LIMITS.json).toString('utf8'), file);
+export function readJsonFile(file: string, what = 'JSON file', advice?: string): unknown {
+  return parseJsonText(readInputFile(file, what, INPUT_LIMITS.json).toString('utf8'), file, advice);
 }

@@ -1,12 +1,18 @@
 /**
- * Workload folders: what `sparsetile import` writes and `sparsetile net` / `sparsetile run` read.
+ * Workload folders: what `sparsetile import` writes and `sparsetile net` / `sparsetile run` read
+ * (docs/models.md describes every field).
  *
- *   <dir>/manifest.json            WorkloadManifest (below): provenance, pruning, quantisation, per-layer figures
+ *   <dir>/manifest.json            WorkloadManifest (below): provenance, pruning, quantisation, the float
+ *                                  reference and the errors against it, coverage (tile / folded / host layers)
+ *   <dir>/coverage.md              every layer of the model: where it runs (tile, folded, host) and why
  *   <dir>/<NN>-<layer>/layer.json   {name, stride, pad, groups, dilation}: what `sparsetile run --layer` reads
  *   <dir>/<NN>-<layer>/spec.json    the full LayerSpec (name, kind, filters, channels, kernelH, kernelW, inH, inW,
- *                                   stride, padH, padW, dilation, groups) plus the quantisation of this layer
+ *                                   strideH/W, padTop/Bottom/Left/Right, dilationH/W, groups) plus its quantisation
  *   <dir>/<NN>-<layer>/weights.npy  int16 [F, C, kH, kW] (FC: [F, C]), integers in the configured weight width
  *   <dir>/<NN>-<layer>/acts.npy     int16 [C*groups, inH, inW] (FC: [C]): the layer's real input activations
+ *
+ * Version 2 since per-axis geometry; later additions (coverage, reference, per-layer reference
+ * errors) are optional fields, so every version 2 folder still reads.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +40,12 @@ const ManifestLayerSchema = z.object({
   actFracBits: z.number().int().nullable().optional(),
   quantMaxAbsError: z.number().optional(),
   quantSnrDb: z.number().nullable().optional(),
+  /** This layer alone on the reference's input: its largest error, and the bound it must stay within. */
+  layerErrorMax: z.number().nullable().optional(),
+  layerErrorBound: z.number().nullable().optional(),
+  /** The integer pass against the reference at this layer's result. */
+  refSnrDb: z.number().nullable().optional(),
+  refMaxAbsError: z.number().nullable().optional(),
 });
 
 export const ManifestSchema = z.object({
