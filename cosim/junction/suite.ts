@@ -46,9 +46,9 @@ interface Entry {
 }
 
 const QUICK: readonly Entry[] = [
-  { config: 'tiny', sims: ['icarus'] },
+  { config: 'tiny', sims: ['icarus'], workloads: ['train-pipelined', 'train-sequential', 'infer-pipelined', 'host-write', 'sparse', 'extreme'] },
   { config: 'tiny', sims: ['verilator'], workloads: ['train-pipelined'] },
-  { config: 'odd', sims: ['icarus'], workloads: ['train-pipelined', 'sparse'] },
+  { config: 'odd', sims: ['icarus'], workloads: ['train-pipelined'] },
   { config: 'deep', sims: ['icarus'], workloads: ['train-pipelined'] },
   { config: 'single', sims: ['icarus'], workloads: ['train-pipelined'] },
 ];
@@ -57,7 +57,7 @@ const SUITES: Record<SuiteName, readonly Entry[]> = {
   quick: QUICK,
   full: [
     ...QUICK,
-    { config: 'tiny', sims: ['verilator'] },
+    { config: 'tiny', sims: ['verilator', 'icarus'] },
     { config: 'odd', sims: ['verilator', 'icarus'] },
     { config: 'deep', sims: ['verilator'] },
     { config: 'single', sims: ['verilator'] },

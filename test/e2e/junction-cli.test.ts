@@ -27,15 +27,6 @@ describe('sparsetile junction', () => {
     );
   });
 
-  it('generate: the RTL, filelist, C header and manifest', async () => {
-    const out = join(dir, 'gen');
-    const r = await runCli(['junction', 'generate', '--config', 'tiny', '--out', out]);
-    expect(r.exitCode, String(r.all)).toBe(0);
-    expect(String(r.stdout)).toMatch(/: 13 files for junction chain "tiny" \(hash [0-9a-f]{12}\): 10 modules \(sj_sram, sj_mem, sj_requant, sj_junction, sj_input, sj_layer, sj_output, sj_control, sj_apb, sj_top\), APB address 15 bits, slot 11 cycles$/);
-    for (const f of ['sj_top.v', 'tiny.f', 'sj_tiny.h', 'manifest.json']) expect(existsSync(join(out, f)), f).toBe(true);
-    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).top).toBe('sj_top');
-  });
-
   it('run: trains in the golden model and writes outputs, errors and weights', async () => {
     const out = join(dir, 'run');
     const r = await runCli(['junction', 'run', '--config', 'tiny', '--inputs', '20', '--epochs', '2', '--out', out]);
