@@ -3,7 +3,7 @@
  * co-simulation (and the clash mutant) in Icarus, and clear errors with exit status 2. The area
  * comparison (`junction synth`, two Yosys runs) is in the slow tier.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
