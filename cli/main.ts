@@ -16,6 +16,7 @@ import { registerDemo } from './demo.ts';
 import { registerMutate } from './mutate.ts';
 import { registerEnergy } from './energy.ts';
 import { registerCompress } from './compress.ts';
+import { registerJunction } from './junction.ts';
 import { registerSweep } from './sweep.ts';
 import { registerReport } from './report.ts';
 // command modules: add one import and one register call per command family
@@ -72,6 +73,7 @@ registerDemo(program);
 registerMutate(program);
 registerEnergy(program);
 registerCompress(program);
+registerJunction(program);
 registerSweep(program);
 registerReport(program);
 
