@@ -323,10 +323,13 @@ function sweepSpec(yMax: number): Record<string, unknown> {
   return spec({
     width: 640,
     height: 320,
+    // one shared color scale; the legend is the lines' (the bands' would draw faint swatches)
+    resolve: { legend: { color: 'independent' } },
     layer: [
       { transform: [{ filter: "datum.kind === 'measured'" }], mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { ...y, field: 'min' }, y2: { field: 'max' }, color: { field: 'label', type: 'nominal', title: null, legend: null } } },
-      { transform: [{ filter: "datum.kind === 'measured'" }], mark: { type: 'line', point: true }, encoding: { x, y: { ...y, field: 'speedup' }, color: { field: 'label', type: 'nominal', title: null } } },
-      { transform: [{ filter: "datum.kind === 'ideal' || datum.kind === 'cap'" }, { filter: `datum.speedup <= ${yMax}` }], mark: { type: 'line', strokeDash: [4, 4], color: '#888' }, encoding: { x, y: { ...y, field: 'speedup' }, detail: { field: 'label' } } },
+      { transform: [{ filter: "datum.kind === 'measured'" }], mark: { type: 'line', point: true }, encoding: { x, y: { ...y, field: 'speedup' }, color: { field: 'label', type: 'nominal', title: null, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } } } },
+      // clipped at the plot's top rather than filtered, so the ideal line runs to the edge
+      { transform: [{ filter: "datum.kind === 'ideal' || datum.kind === 'cap'" }], mark: { type: 'line', strokeDash: [4, 4], color: '#888', clip: true }, encoding: { x, y: { ...y, field: 'speedup' }, detail: { field: 'label' } } },
       { transform: [{ filter: "datum.kind === 'co-simulated (Verilator)'" }], mark: { type: 'point', shape: 'diamond', size: 140, filled: false, strokeWidth: 2, color: 'black' }, encoding: { x, y: { ...y, field: 'speedup' }, tooltip: [{ field: 'label' }, { field: 'sparsity' }, { field: 'speedup', format: '.3f' }] } },
     ],
   });
