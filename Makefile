@@ -4,7 +4,6 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.sparsetile-setup
-APT_TOOLS := verilator iverilog yosys
 CLI := node bin/sparsetile.mjs
 banner = @printf '\n== %s ==\n' "$(1)"
 
@@ -29,13 +28,16 @@ $(NPM_STAMP): package-lock.json package.json
 	ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 	@touch $@
 
-# Verilator, Icarus Verilog and Yosys from Debian, only if one of them is missing.
+# Verilator, Icarus Verilog, Yosys and Chromium (the report's browser test) from Debian, only if one of
+# them is missing; numpy for Python
+# (the .npy reader is checked against numpy.load itself).
 setup-tools:
-	@missing=""; for t in verilator iverilog yosys; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	@missing=""; for t in verilator iverilog yosys chromium; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	python3 -c 'import numpy' 2>/dev/null || /usr/bin/python3 -c 'import numpy' 2>/dev/null || missing="$$missing python3-numpy"; \
 	if [ -n "$$missing" ]; then \
 	  printf '\n== SETUP apt-get install%s ==\n' "$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_TOOLS); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
 demo: setup

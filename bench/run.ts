@@ -10,6 +10,7 @@ import { sections } from './registry.ts';
 import './scheduler.ts';
 import './cosim.ts';
 import './schedulers-study.ts';
+import './junction.ts';
 
 const only = process.argv.slice(2);
 for (const { name, fn } of sections) {

@@ -3,9 +3,11 @@
  * whole 25M-weight network (ResNet-50's convolution and FC shapes) scheduled with `heuristic` on
  * the paper configuration. Target: the whole network in under 5 s on one core.
  */
-import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
+import { type ResolvedConfig } from '../contract/config.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { lowerLayer } from '../model/lower.ts';
+import { jobCycles } from '../model/cycles.ts';
 import { scheduleJob } from '../model/schedule.ts';
 import type { SchedulerName } from '../model/types.ts';
 import { peakRssMiB, section } from './registry.ts';
@@ -84,6 +86,30 @@ section('scheduler throughput (paper config, 80% sparsity, ResNet-50 layer shape
           `${(job.weights.length / best / 1e6).toFixed(1).padStart(7)} M weight slots/s  ${fmt(best * 1000, 1).padStart(6)} ms  rows ${rows}/${denseRows} dense${vsHeuristic}\n`,
       );
     }
+  }
+});
+
+section('--shuffle (layer objective) against no shuffling: time and cycles, paper config, 80% sparsity, ResNet-50 layer shapes', async () => {
+  const cfg = loadConfig('paper');
+  for (const shape of [[64, 64, 3, 3], [40, 256, 3, 3], [256, 256, 3, 3], [1024, 256, 1, 1], [2048, 512, 1, 1]]) {
+    const [job] = lowerLayer(randomLayer(shape, 0.8, 7, cfg, { inputSize: [shape[2], shape[3]] }), cfg.lanes, { weightsOnly: true });
+    const time = async (shuffle: boolean) => {
+      let best = Infinity;
+      let sched;
+      for (let rep = 0; rep < 3; rep++) {
+        const t0 = performance.now();
+        sched = await scheduleJob(job, cfg, 'heuristic', { shuffle });
+        best = Math.min(best, (performance.now() - t0) / 1000);
+      }
+      return { seconds: best, cycles: jobCycles(cfg, sched!, job.windows).cycles, sets: sched!.sets.length };
+    };
+    const plain = await time(false);
+    const shuf = await time(true);
+    process.stdout.write(
+      `[${shape.join(',')}]`.padEnd(20) +
+        `heuristic ${fmt(plain.seconds * 1000, 1).padStart(7)} ms, ${plain.sets} sets; --shuffle ${fmt(shuf.seconds * 1000, 1).padStart(7)} ms (${fmt(shuf.seconds / plain.seconds, 1)}x), ${shuf.sets} sets, ` +
+        `${fmt(100 * (1 - shuf.cycles / plain.cycles))}% fewer cycles\n`,
+    );
   }
 });
 

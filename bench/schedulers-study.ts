@@ -13,13 +13,14 @@ import { randomLayer } from '../workloads/synthetic.ts';
 import { lowerLayer, type LoweredJob } from '../model/lower.ts';
 import { mulberry32 } from '../model/random.ts';
 import { defaultSets, setWeights } from '../model/schedule.ts';
-import { countBound, scheduleBest } from '../model/schedulers/best.ts';
+import { countBound } from '../model/bounds.ts';
+import { scheduleBest } from '../model/schedulers/best.ts';
 import { heuristic } from '../model/schedulers/heuristic.ts';
 import { assertLegal } from '../test/support/legal.ts';
 import { scheduleOptimal } from '../model/schedulers/optimal.ts';
-import { shuffleFilters } from '../model/shuffle.ts';
+import { assignFilters } from '../model/shuffle.ts';
 import type { SetWeights } from '../model/types.ts';
-import { loadConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { section } from './registry.ts';
 
 export interface StudyOptions {
@@ -140,7 +141,7 @@ async function layerStudy(o: StudyOptions): Promise<void> {
           hc += issueFromRows(cfg, hRows, 1).issueCycles;
           bc += issueFromRows(cfg, bRows, 1).issueCycles;
           const sRows: number[] = [];
-          const shuffled = shuffleFilters(job.weights, job.filterIds.length, job.S, job.N, cfg.filtersPerTile, { tiles: cfg.tiles, offsets: OFF, lookahead: H });
+          const shuffled = assignFilters(job.weights, job.filterIds.length, job.S, job.N, cfg.filtersPerTile, { tiles: cfg.tiles, offsets: OFF, lookahead: H });
           for (const filters of shuffled) {
             const set = setWeights(job, filters);
             const b = scheduleBest(set, OFF, H, { effort: o.effort });
@@ -199,8 +200,8 @@ function shuffleStudy(o: StudyOptions): void {
           return { rows: rows.reduce((x, y) => x + y, 0), cycles: issueFromRows(cfg, rows, 1).issueCycles };
         };
         const plain = run(defaultSets(F, cfg.filtersPerTile));
-        const shuf = run(shuffleFilters(job.weights, F, S, cfg.lanes, cfg.filtersPerTile, { tiles: cfg.tiles, offsets: OFF, lookahead: H }));
-        const ref = run(shuffleFilters(job.weights, F, S, cfg.lanes, cfg.filtersPerTile, { tiles: cfg.tiles, offsets: OFF, lookahead: H, refine: 4, seed: i }));
+        const shuf = run(assignFilters(job.weights, F, S, cfg.lanes, cfg.filtersPerTile, { tiles: cfg.tiles, offsets: OFF, lookahead: H }));
+        const ref = run(assignFilters(job.weights, F, S, cfg.lanes, cfg.filtersPerTile, { tiles: cfg.tiles, offsets: OFF, lookahead: H, refine: 4, seed: i }));
         rp += plain.rows;
         rs += shuf.rows;
         cp += plain.cycles;
@@ -224,7 +225,7 @@ async function headroomStudy(o: StudyOptions): Promise<void> {
   const n = o.sets ?? 6;
   const Cs = o.headroomC ?? [64, 128, 256];
   console.log(`headroom: paper-config sets (K=16, N=16, trident 2/5), 3x3 convs with ${F} filters, first ${n} sets per cell; MILP ${o.milpSec} s, warm-started by best`);
-  console.log('bound = the solver\'s lower bound, cntLB = countBound (best.ts); proven = incumbent meets max(bound, cntLB)');
+  console.log('bound = the solver\'s lower bound, cntLB = countBound (model/bounds.ts); proven = incumbent meets max(bound, cntLB)');
   console.log('summary gaps are relative to heuristic rows: h->milp uses the MILP incumbent, h->bound max(bound, cntLB)');
   console.log(`${pad('C', 4)} ${pad('S', 4)} ${pad('sp', 4)} ${pad('set', 4)} ${pad('heur', 5)} ${pad('b1', 5)} ${pad('b2', 5)} ${pad('milp', 5)} ${pad('bound', 5)} ${pad('cntLB', 5)} ${pad('proven', 6)} ${pad('b1 ms', 7)} ${pad('b2 ms', 7)} ${pad('h ms', 6)} ${pad('milp s', 6)}`);
   const summary: string[] = [];

@@ -1,7 +1,7 @@
 /** `sparsetile config show|check|list`: inspect and validate hardware configurations. */
 import type { Command } from 'commander';
-import { loadConfig, namedConfigs } from '../contract/config.ts';
-import { writeFileAtomic } from '../tools/files.ts';
+import { loadConfig, namedConfigs } from '../tools/configs.ts';
+import { claimOutputFile, writeFileAtomic } from '../tools/files.ts';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('inspect and validate hardware configurations');
@@ -12,6 +12,7 @@ export function registerConfig(program: Command): void {
     .argument('<name|file>', 'a named configuration (see `config list`) or a path to a .json file')
     .option('--out <file>', 'write the JSON to this file instead of standard output')
     .action((nameOrFile: string, opts: { out?: string }) => {
+      if (opts.out) claimOutputFile(opts.out);
       const { input: _input, ...resolved } = loadConfig(nameOrFile);
       const text = `${JSON.stringify(resolved, null, 2)}\n`;
       if (opts.out) writeFileAtomic(opts.out, text);

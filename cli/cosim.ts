@@ -6,9 +6,10 @@
 import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_MEMORY, type MemoryModel } from '../contract/bus.ts';
-import { loadConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { PLAN_MODES, type PlanMode } from '../model/tile-plan.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
+import { ensureOutputDir } from '../tools/files.ts';
 import { runCase, type CaseResult } from '../cosim/case.ts';
 import { readRtlDir } from '../cosim/rtl.ts';
 import { BuildError } from '../cosim/sim/runner.ts';
@@ -86,7 +87,7 @@ export function registerCosim(program: Command): void {
     const scheduler = parseScheduler(o.scheduler);
     const memory = parseMemory(o.memoryLatency, o.memoryPeriod);
     const layer = layerFromOptions(o, cfg);
-    const out = resolve(o.out ?? `rtl-out/cosim/${cfg.name}`);
+    const out = ensureOutputDir(o.out ?? `rtl-out/cosim/${cfg.name}`);
     let res: CaseResult;
     try {
       res = await runCase({

@@ -10,10 +10,11 @@
  */
 import { Command, Option } from 'commander';
 import { cpSync, rmSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { MemoryModel } from '../contract/bus.ts';
 import { DEFAULT_MEMORY } from '../contract/bus.ts';
-import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { type ResolvedConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { layoutFromConfig } from '../contract/layout.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
@@ -30,7 +31,7 @@ import {
 import { readWorkloadLayer } from '../workloads/workload.ts';
 import { parseMemory, parseSims } from './cosim.ts';
 import { addSchedulerOption, parseScheduler } from './layer-options.ts';
-import { writeFileAtomic } from '../tools/files.ts';
+import { ensureOutputDir, writeFileAtomic } from '../tools/files.ts';
 
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -136,7 +137,7 @@ export function registerDemo(program: Command): void {
       const t0 = performance.now();
       const say = (s: string) => process.stdout.write(`${s}\n`);
       const cfg = loadConfig(o.config);
-      const out = resolve(o.out);
+      const out = ensureOutputDir(o.out);
       const sims = parseSims(o.sim);
       const scheduler: SchedulerName = parseScheduler(o.scheduler);
       const memory = parseMemory(o.memoryLatency, o.memoryPeriod);

@@ -1,7 +1,8 @@
 /** `sparsetile generate`: write the RTL, headers, filelist, FuseSoC core and manifest of a configuration. */
 import type { Command } from 'commander';
-import { loadConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { writeBundle } from '../generators/bundle.ts';
+import { claimOutputDir } from '../tools/files.ts';
 
 export function registerGenerate(program: Command): void {
   program
@@ -12,6 +13,7 @@ export function registerGenerate(program: Command): void {
     .action(async (opts: { config: string; out?: string }) => {
       const cfg = loadConfig(opts.config);
       const out = opts.out ?? `rtl-out/${cfg.name}`;
+      claimOutputDir(out);
       const files = await writeBundle(cfg, out);
       const modules = files.filter((f) => f.path.endsWith('.v')).map((f) => f.path.slice(0, -2));
       process.stdout.write(

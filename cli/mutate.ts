@@ -5,13 +5,15 @@
  */
 import { Command, Option } from 'commander';
 import { join, resolve } from 'node:path';
-import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
+import { type ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
 import { applyMutant, MUTANTS, type Mutant } from '../cosim/mutants.ts';
 import { type CaseOutcome, runRegression } from '../cosim/regress.ts';
 import { copyRtl, ensureRtl, type RtlDir } from '../cosim/rtl.ts';
 import { type RegressCase, hash32, WORKLOADS } from '../cosim/suites.ts';
 import type { SimName } from '../cosim/sim/index.ts';
+import { ensureOutputDir } from '../tools/files.ts';
 import { parseSims } from './cosim.ts';
 
 /** The quick-suite workloads on one configuration, in a fixed order. */
@@ -71,7 +73,7 @@ export function registerMutate(program: Command): void {
         if (unknown.length) throw new SparsetileError(`--only names unknown mutant ${unknown.map((u) => `"${u}"`).join(', ')}; the mutants are ${MUTANTS.map((m) => m.id).join(', ')}.`);
         mutants = MUTANTS.filter((m) => ids.includes(m.id));
       }
-      const out = resolve(o.out, cfg.name);
+      const out = ensureOutputDir(resolve(o.out, cfg.name));
       const cases = mutationCases(o.config, cfg, sims, seed);
       const t0 = performance.now();
       const base = await ensureRtl(cfg);

@@ -1,31 +1,13 @@
 /** `sparsetile net`: run every layer of a catalog network or an imported workload through the golden model. */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { loadConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { catalogNetworkNames } from '../workloads/catalog/schema.ts';
 import { formatNetCsv, formatNetTable, runNetwork } from '../workloads/net.ts';
-import { writeFileAtomic } from '../tools/files.ts';
+import { claimOutputFile, writeFileAtomic } from '../tools/files.ts';
+import { progressBar } from './progress.ts';
 import { addSchedulerOption, addShuffleOption, DEFAULT_SEED, parseScheduler, parseSeed } from './layer-options.ts';
-
-/** A one-line progress bar on stderr, redrawn in place; silent when stderr is not a terminal. */
-export function progressBar(stream: NodeJS.WriteStream = process.stderr): ((done: number, total: number, label: string) => void) & { end(): void } {
-  const start = Date.now();
-  let drawn = false;
-  const draw = (done: number, total: number, label: string) => {
-    if (!stream.isTTY) return;
-    const width = 30;
-    const fill = Math.round((width * done) / Math.max(1, total));
-    const secs = ((Date.now() - start) / 1000).toFixed(0);
-    stream.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} layers, ${secs}s  ${label.slice(0, 30).padEnd(30)}`);
-    drawn = true;
-  };
-  return Object.assign(draw, {
-    end() {
-      if (drawn) stream.write('\n');
-    },
-  });
-}
 
 export function registerNet(program: Command): void {
   const cmd = program
@@ -53,7 +35,8 @@ export function registerNet(program: Command): void {
           throw new SparsetileError(`--layers must be a regular expression, got ${JSON.stringify(opts.layers)} (${(e as Error).message}).`);
         }
       }
-      const bar = progressBar();
+      if (opts.out) for (const f of ['net.json', 'net.csv']) claimOutputFile(join(opts.out, f), '--out');
+      const bar = progressBar('layers');
       const result = await runNetwork(opts.network, cfg, { scheduler, shuffle: Boolean(opts.shuffle), seed, layerFilter, onProgress: bar });
       bar.end();
       if (result.layers.length === 0) throw new SparsetileError(`--layers ${JSON.stringify(opts.layers)} matches no layer of ${opts.network}.`);

@@ -7,8 +7,15 @@ import { Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SparsetileError, showValue } from '../contract/errors.ts';
-import { type CaseOutcome, runRegression, summaryTable } from '../cosim/regress.ts';
+import { isJunctionCase, junctionSuiteCases, runJunctionRegression } from '../cosim/junction/suite.ts';
+import { type CaseOutcome, junitXml, runRegression, summaryTable } from '../cosim/regress.ts';
 import { type RegressCase, shardCases, suiteCases, SUITES, type SuiteName } from '../cosim/suites.ts';
+import { claimOutputFile, ensureOutputDir, writeFileAtomic } from '../tools/files.ts';
+
+/** Every case of a suite, sorted by id: the tile cases and (hook) the junction-chain cases of cosim/junction/suite.ts. */
+export function allSuiteCases(suite: SuiteName, seed: number): RegressCase[] {
+  return [...suiteCases(suite, seed), ...junctionSuiteCases(suite, seed)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 export function parseShard(v: string | undefined): [number, number] {
   if (v === undefined) return [1, 1];
@@ -73,21 +80,27 @@ export function registerRegress(program: Command): void {
       const seed = Number(o.seed);
       if (!Number.isInteger(seed)) throw new SparsetileError(`--seed must be an integer, got ${showValue(o.seed)}.`);
       const [shard, of] = parseShard(o.shard);
-      const all = matchOnly(suiteCases(o.suite, seed), o.only);
+      const all = matchOnly(allSuiteCases(o.suite, seed), o.only);
       if (all.length === 0) throw new SparsetileError(`--only ${showValue(o.only)} matches no case of suite ${o.suite}; list them with --list.`);
       const cases = shardCases(all, shard, of);
       if (o.list) {
         for (const c of cases) process.stdout.write(`${c.id}  (seed ${c.seed}) ${c.workload.what}\n`);
         return;
       }
-      const outRoot = resolve(o.out, o.suite);
+      if (o.junit) claimOutputFile(o.junit, '--junit');
+      const outRoot = ensureOutputDir(resolve(o.out, o.suite));
       const t0 = performance.now();
       process.stdout.write(`regress ${o.suite}: ${cases.length} cases${of > 1 ? ` (shard ${shard}/${of} of ${all.length})` : ''}, ${jobs} in parallel, seed ${seed}\n`);
       const progress = new Progress(cases.length);
+      const tileCases = cases.filter((c) => !isJunctionCase(c));
+      const suiteName = `sparsetile regress ${o.suite}`;
       const results = await runRegression({
-        cases, jobs, outRoot, junit: o.junit ? resolve(o.junit) : undefined, suiteName: `sparsetile regress ${o.suite}`, keep: o.keep,
+        cases: tileCases, jobs, outRoot, junit: o.junit ? resolve(o.junit) : undefined, suiteName, keep: o.keep,
         onResult: (r, done) => progress.result(r, done),
       });
+      // hook: the junction-chain cases run after the tile cases, in the same report and JUnit file
+      results.push(...(await runJunctionRegression(cases.filter(isJunctionCase), { jobs, outRoot, keep: o.keep, onResult: (r, done) => progress.result(r, done) }, tileCases.length)));
+      if (o.junit) writeFileAtomic(resolve(o.junit), junitXml(suiteName, results, (performance.now() - t0) / 1000));
       const failed = results.filter((r) => !r.ok);
       process.stdout.write(`\n${summaryTable(results)}\n\n`);
       for (const r of failed) {

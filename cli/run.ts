@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
+import { type ResolvedConfig } from '../contract/config.ts';
 import { capacity } from '../contract/capacity.ts';
 import { channelGroups, regionWords } from '../contract/fmap.ts';
 import { encodeNpy } from '../tools/npy.ts';
@@ -17,7 +18,7 @@ import { lowerLayer, type LoweredJob } from '../model/lower.ts';
 import { checkLegality, printScheduleFile, scheduleDocument, scheduleJob, type JobSchedule } from '../model/schedule.ts';
 import { jobStats, layerStats, type LayerStats } from '../model/stats.ts';
 import type { LayerSpec } from '../model/types.ts';
-import { writeDirAtomic } from '../tools/files.ts';
+import { claimOutputDir, writeDirAtomic } from '../tools/files.ts';
 import { addLayerOptions, addSchedulerOption, addShuffleOption, layerFromOptions, parseScheduler, type LayerOptions } from './layer-options.ts';
 
 interface RunOptions extends LayerOptions {
@@ -64,6 +65,7 @@ export function registerRun(program: Command): void {
   cmd
     .requiredOption('--out <dir>', 'output directory (replaced atomically)')
     .action(async (o: RunOptions) => {
+      claimOutputDir(o.out);
       const cfg = loadConfig(o.config);
       const name = parseScheduler(o.scheduler);
       const data = layerFromOptions(o, cfg);

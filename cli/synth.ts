@@ -4,34 +4,12 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { loadConfig, resolveConfig, type ResolvedConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { SparsetileError } from '../contract/errors.ts';
-import { writeBundle, sortedJson } from '../generators/bundle.ts';
-import { alignedBaseline, sourceKey, synthesizeArea, type AreaReport } from '../generators/synth/area.ts';
-import { synthesizeIce40, type Ice40Report } from '../generators/synth/ice40.ts';
+import { sortedJson } from '../generators/bundle.ts';
+import { PAPER_OVERHEAD_PERCENT, synthesizeDesign } from '../generators/synth/design.ts';
 import { toolVersions } from '../tools/versions.ts';
-import { writeFileAtomic } from '../tools/files.ts';
-
-/** The design document's logic-area overhead of the front end (TCT T8<2,5> over DaDianNao++). */
-export const PAPER_OVERHEAD_PERCENT = 8.2;
-
-/** Modules outside the tiles: the host registers and the top level's read mux. */
-const OUTSIDE_TILES = new Set(['st_top', 'st_csr']);
-
-/** The dense baseline of the same size: same everything, no interconnect. */
-export function denseBaseline(cfg: ResolvedConfig): ResolvedConfig {
-  return resolveConfig(
-    { ...cfg.input, name: `${cfg.name}-dense`, description: `Dense baseline of ${cfg.name}: no interconnect, no select bits.`, pattern: { offsets: [] } },
-    `dense baseline of ${cfg.name}`,
-  );
-}
-
-const inTiles = (modules: Record<string, number>) =>
-  Object.entries(modules).filter(([m]) => !OUTSIDE_TILES.has(m)).reduce((s, [, t]) => s + t, 0);
-const all = (modules: Record<string, number>) => Object.values(modules).reduce((s, t) => s + t, 0);
-const transistorsByModule = (a: AreaReport) => Object.fromEntries(Object.entries(a.modules).map(([m, x]) => [m, x.transistors]));
-
-const pct = (x: number, base: number) => Math.round((10000 * x) / base) / 100;
+import { claimOutputDir, writeFileAtomic } from '../tools/files.ts';
 
 export function registerSynth(program: Command): void {
   program
@@ -46,55 +24,19 @@ export function registerSynth(program: Command): void {
       }
       const cfg = loadConfig(opts.config);
       const out = opts.out ?? `rtl-out/${cfg.name}`;
+      claimOutputDir(out);
       const say = (line: string) => process.stdout.write(`${line}\n`);
-      say(`== SYNTH ${cfg.name}: generate into ${out} ==`);
-      const rtl = (await writeBundle(cfg, out)).filter((f) => f.path.endsWith('.v'));
-      const files = rtl.map((f) => f.path);
-      const sources = new Map(rtl.map((f) => [f.path.slice(0, -2), sourceKey(f.text)]));
-      say(`== SYNTH ${cfg.name}: yosys (synth without memory_map, stat -tech cmos) ==`);
-      const area = await synthesizeArea(out, files, cfg);
-      let baseline: { config: string; area: AreaReport & { seconds: number }; aligned: ReturnType<typeof alignedBaseline> } | undefined;
-      if (!cfg.dense) {
-        const dense = denseBaseline(cfg);
-        const dir = join(out, 'baseline-dense');
-        say(`== SYNTH ${dense.name}: yosys ==`);
-        const denseRtl = (await writeBundle(dense, dir)).filter((f) => f.path.endsWith('.v'));
-        const denseArea = await synthesizeArea(dir, denseRtl.map((f) => f.path), dense);
-        const denseSources = new Map(denseRtl.map((f) => [f.path.slice(0, -2), sourceKey(f.text)]));
-        baseline = { config: dense.name, area: denseArea, aligned: alignedBaseline(area, sources, denseArea, denseSources) };
-      }
-      let ice40: Ice40Report | undefined;
-      if (opts.fpga === 'ice40') {
-        say(`== SYNTH ${cfg.name}: synth_ice40 and nextpnr-ice40 ==`);
-        ice40 = await synthesizeIce40(out, files, cfg, say);
-      }
+      const { area, baseline, overhead, ice40 } = await synthesizeDesign(cfg, out, { fpga: opts.fpga === 'ice40', say });
 
-      const mine = transistorsByModule(area);
-      const overhead = baseline && {
-        method:
-          'transistor estimate (yosys stat -tech cmos) of all logic except memories ($mem_v2 cells), flip-flops included; tile logic excludes st_top and st_csr; modules identical in both designs are counted once, at the same figures (sharedModules)',
-        tileLogicPercent: pct(inTiles(mine) - inTiles(baseline.aligned.modules), inTiles(baseline.aligned.modules)),
-        designLogicPercent: pct(all(mine) - all(baseline.aligned.modules), all(baseline.aligned.modules)),
-        memoryBitsPercent: pct(area.memoryBits.total - baseline.area.memoryBits.total, baseline.area.memoryBits.total),
-        selectStoragePercentOfWeightBits: pct(area.memoryBits.selectStorage, area.memoryBits.weight - area.memoryBits.selectStorage),
-        byModule: Object.fromEntries(
-          [...new Set([...Object.keys(mine), ...Object.keys(baseline.aligned.modules)])]
-            .sort()
-            .map((m) => [m, (mine[m] ?? 0) - (baseline.aligned.modules[m] ?? 0)])
-            .filter(([, d]) => d !== 0),
-        ),
-        sharedModules: baseline.aligned.shared,
-        paperLogicPercent: PAPER_OVERHEAD_PERCENT,
-      };
       const report = {
         config: cfg.name,
         configHash: cfg.hash,
         tools: await toolVersions(),
         flow: 'yosys: synth -top st_top -run begin:fine; the fine step without memory_map; stat -tech cmos',
         area,
-        baseline: baseline ?? null,
-        overhead: overhead ?? null,
-        ice40: ice40 ?? null,
+        baseline,
+        overhead,
+        ice40,
       };
       writeFileAtomic(join(out, 'synth.json'), sortedJson(report));
 

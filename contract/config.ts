@@ -6,15 +6,10 @@
  * docs/architecture.md describes what each field means for the hardware.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { clog2, mod } from './bits.ts';
 import { SparsetileError } from './errors.ts';
 import { explainSchemaError } from './schema-errors.ts';
-
-export const CONFIG_DIR = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', 'configs');
 
 /** Limits the generated RTL and the golden model's exact integer arithmetic are built for. */
 export const LIMITS = {
@@ -29,6 +24,8 @@ export const LIMITS = {
   lookahead: [0, 8],
   lookaside: [0, 16],
   offsets: 31,
+  /** Longest configuration name: it becomes file and folder names (RTL directories, headers). */
+  nameLength: 64,
   bankDepth: [2, 1 << 20],
   featureMapBanks: [1, 64],
   outputFifoDepth: [1, 16],
@@ -63,7 +60,10 @@ const explicitPattern = z.strictObject({
 });
 
 export const ConfigSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes, starting with a letter' }),
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes, starting with a letter' })
+    .max(LIMITS.nameLength, { error: `must be at most ${LIMITS.nameLength} characters (it names files and folders)` }),
   description: z.string(),
   lanes: int(...LIMITS.lanes, 'multiplier lanes N per PE'),
   filtersPerTile: int(...LIMITS.filtersPerTile, 'filters K per tile, one PE each'),
@@ -225,6 +225,16 @@ function checkPattern(source: string, input: ConfigInput): Offset[] {
         `${source}: field "pattern.offsets" must not reach back in time (ahead >= 0), got offset [${a}, ${d}]. Weights can only be promoted from later steps; remove the offset.`,
       );
     }
+    if (a > LIMITS.lookahead[1]) {
+      throw new SparsetileError(
+        `${source}: field "pattern.offsets" reaches ${a} steps ahead in offset [${a}, ${d}], but a lookahead is at most ${LIMITS.lookahead[1]} (the limit shaped patterns obey: the activation buffer holds h+1 rows). Use an ahead of ${LIMITS.lookahead[1]} or less.`,
+      );
+    }
+    if (Math.abs(d) > LIMITS.lookaside[1]) {
+      throw new SparsetileError(
+        `${source}: field "pattern.offsets" reaches ${Math.abs(d)} lanes aside in offset [${a}, ${d}], but a lookaside offset is at most ${LIMITS.lookaside[1]} lanes either way (the limit shaped patterns obey). Use an aside from -${LIMITS.lookaside[1]} to ${LIMITS.lookaside[1]}.`,
+      );
+    }
     if (a === 0 && d !== 0) {
       throw new SparsetileError(
         `${source}: field "pattern.offsets" must not contain a same-step lookaside (ahead 0, aside != 0), got offset [${a}, ${d}]. Lanes within one step are not interchangeable in the adder tree's dataflow; give it an ahead of at least 1.`,
@@ -347,6 +357,18 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
 }
 
 /**
+ * The dense baseline of the same size: same lanes, filters, tiles, widths and memories, no
+ * interconnect (so no select bits and one activation bank). `sparsetile synth` compares areas with
+ * it and the energy model (model/access.ts) runs the dense and gating figures on it.
+ */
+export function denseBaseline(cfg: ResolvedConfig): ResolvedConfig {
+  return resolveConfig(
+    { ...cfg.input, name: `${cfg.name}-dense`, description: `Dense baseline of ${cfg.name}: no interconnect, no select bits.`, pattern: { offsets: [] } },
+    `dense baseline of ${cfg.name}`,
+  );
+}
+
+/**
  * Pipeline latency in cycles after the last issue cycle (in which the memories are read) until its
  * result is in the output memory, as the generated RTL implements it: product register (1),
  * registered adder-tree stages, accumulator (1), output-stage register (1), output write (1).
@@ -367,36 +389,10 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value as object)) deepFreeze(v);
   }
   return value;
-}
-
-/** Names of the configurations shipped in configs/. */
-export function namedConfigs(): string[] {
-  return readdirSync(CONFIG_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => basename(f, '.json'))
-    .sort();
-}
-
-/** Loads a named configuration (configs/<name>.json) or a JSON file path, and resolves it. */
-export function loadConfig(nameOrFile: string): ResolvedConfig {
-  const named = join(CONFIG_DIR, `${nameOrFile}.json`);
-  const file = /[\\/]|\.json$/.test(nameOrFile) ? nameOrFile : named;
-  if (!existsSync(file)) {
-    throw new SparsetileError(
-      `Configuration "${nameOrFile}" is neither a named configuration nor an existing file. Named configurations are: ${namedConfigs().join(', ')}; or pass a path to a .json file.`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new SparsetileError(`${file}: is not valid JSON (${(e as Error).message}). Fix the syntax and try again.`);
-  }
-  return resolveConfig(raw, file === named ? `configs/${nameOrFile}.json` : file);
 }

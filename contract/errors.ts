@@ -14,7 +14,7 @@ export class SparsetileError extends Error {
 /** Renders a value the way it appeared in the user's input, for "got ..." clauses. */
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return value.length > 80 ? `${JSON.stringify(value.slice(0, 77))}... (${value.length} characters)` : JSON.stringify(value);
   if (typeof value === 'bigint') return value.toString();
   try {
     const text = JSON.stringify(value);

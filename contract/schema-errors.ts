@@ -42,6 +42,10 @@ export function explainSchemaError(source: string, issues: readonly z.core.$ZodI
       missing.push(`"${path}"`);
       continue;
     }
+    if (!path && issue.code === 'invalid_type') {
+      others.push(`${source}: must hold a JSON object ({...} with the keys the schema defines), got ${showValue(value)} (${help.example}).`);
+      continue;
+    }
     others.push(`${source}: ${path ? `field "${path}"` : 'the top level'} ${issue.message}, got ${showValue(value)}.`);
   }
   if (missing.length > 0) {

@@ -46,6 +46,8 @@ export function generatorHash(): string {
 
 /** Describes an existing RTL directory. */
 export function readRtlDir(dir: string, generatorHashValue = '', cached = true): RtlDir {
+  if (!existsSync(dir)) throw new SparsetileError(`${dir}: does not exist; --rtl takes the folder \`sparsetile generate\` wrote. Check the path, or drop --rtl to generate the RTL.`);
+  if (!statSync(dir).isDirectory()) throw new SparsetileError(`${dir}: is a file; --rtl takes the folder \`sparsetile generate\` wrote (with st_top.v and <name>.params.ts). Give that folder.`);
   const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort();
   const sources = files.filter((f) => /\.s?v$/.test(f) && !f.startsWith('st_tb')).map((f) => join(dir, f));
   const params = files.filter((f) => f.endsWith('.params.ts'));
@@ -58,40 +60,52 @@ export function readRtlDir(dir: string, generatorHashValue = '', cached = true):
   return { dir, sources, paramsFile: join(dir, params[0]), generatorHash: generatorHashValue, cached };
 }
 
-const generating = new Map<string, Promise<RtlDir>>();
+const generating = new Map<string, Promise<unknown>>();
 
-/** Generates (or reuses) the RTL of a configuration; parallel callers in one process share one run. */
-export function ensureRtl(cfg: ResolvedConfig): Promise<RtlDir> {
-  let p = generating.get(cfg.hash);
+/**
+ * Generated RTL cached under <cache>/rtl/<name>/rtl: `write` fills a temporary directory (and throws if
+ * what it wrote is unusable), which is renamed into place with a GEN_OK marker; `read` describes the
+ * directory. Parallel callers in one process share one run; another process's identical run wins the rename.
+ */
+export function cachedGeneration<T>(name: string, write: (rtlTmp: string) => Promise<void>, read: (rtlDir: string, cached: boolean) => T): Promise<T> {
+  let p = generating.get(name) as Promise<T> | undefined;
   if (!p) {
-    p = generate(cfg);
-    generating.set(cfg.hash, p);
-    p.catch(() => generating.delete(cfg.hash));
+    p = (async () => {
+      const dir = join(cacheRoot(), 'rtl', name);
+      if (existsSync(join(dir, 'GEN_OK'))) return read(join(dir, 'rtl'), true);
+      const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+      mkdirSync(tmp, { recursive: true });
+      try {
+        await write(join(tmp, 'rtl'));
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw e;
+      }
+      writeFileSync(join(tmp, 'GEN_OK'), `${name}\n`);
+      try {
+        renameSync(tmp, dir);
+      } catch {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+      return read(join(dir, 'rtl'), false);
+    })();
+    generating.set(name, p);
+    p.catch(() => generating.delete(name));
   }
   return p;
 }
 
-async function generate(cfg: ResolvedConfig): Promise<RtlDir> {
+/** Generates (or reuses) the RTL of a configuration; parallel callers in one process share one run. */
+export function ensureRtl(cfg: ResolvedConfig): Promise<RtlDir> {
   const gh = generatorHash();
-  const dir = join(cacheRoot(), 'rtl', `${cfg.name}-${cfg.hash.slice(0, 12)}-${gh.slice(0, 12)}`);
-  if (existsSync(join(dir, 'GEN_OK'))) return readRtlDir(join(dir, 'rtl'), gh, true);
-  const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
-  mkdirSync(tmp, { recursive: true });
-  const rtlTmp = join(tmp, 'rtl');
-  await writeBundle(cfg, rtlTmp);
-  try {
-    readRtlDir(rtlTmp, gh, false);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  writeFileSync(join(tmp, 'GEN_OK'), `${gh}\n`);
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-  return readRtlDir(join(dir, 'rtl'), gh, false);
+  return cachedGeneration(
+    `${cfg.name}-${cfg.hash.slice(0, 12)}-${gh.slice(0, 12)}`,
+    async (rtlTmp) => {
+      await writeBundle(cfg, rtlTmp);
+      readRtlDir(rtlTmp, gh, false);
+    },
+    (rtlDir, cached) => readRtlDir(rtlDir, gh, cached),
+  );
 }
 
 /** Copies an RTL directory, e.g. to mutate it. */

@@ -4,8 +4,9 @@
  * configuration and fits its memories.
  */
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MEMORY, type MemoryModel } from '../contract/bus.ts';
-import { loadConfig, type ResolvedConfig } from '../contract/config.ts';
+import type { MemoryModel } from '../contract/bus.ts';
+import { type ResolvedConfig } from '../contract/config.ts';
+import { loadConfig } from '../tools/configs.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { mulberry32 } from '../model/random.ts';
 import type { Requant } from '../model/program.ts';

@@ -5,6 +5,7 @@
  * Step t = ((r*Q + q)*Gc + g) for kernel position (r, q) and channel group g; lane l holds channel
  * g*N + l, zero past C. All layouts are flat row-major typed arrays.
  */
+import { checkArraySize } from '../contract/budget.ts';
 import { outputSize } from './layer-spec.ts';
 import type { LayerData, LayerSpec } from './types.ts';
 
@@ -43,6 +44,9 @@ export function lowerLayer(data: LayerData, N: number, opts: { weightsOnly?: boo
   const S = R * Q * Gc;
   const { outH, outW } = outputSize(sp);
   const windows = outH * outW;
+  const fix = 'Use a smaller layer or input, or split the layer.';
+  checkArraySize(`Lowering layer "${sp.name}": the weights of one group (filters x steps x lanes)`, Fj * S * N, 4, fix);
+  if (!opts.weightsOnly) checkArraySize(`Lowering layer "${sp.name}": the lowered activations (${windows} windows x ${S} steps x ${N} lanes)`, windows * S * N, 4, fix);
   const jobs: LoweredJob[] = [];
   for (let g = 0; g < G; g++) {
     const weights = new Int32Array(Fj * S * N);

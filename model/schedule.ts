@@ -6,13 +6,14 @@
 import type { ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import type { LoweredJob } from './lower.ts';
-import { best } from './schedulers/best.ts';
+import { tileRows } from '../contract/capacity.ts';
+import { best, focusCriticalTiles } from './schedulers/best.ts';
 import { dense } from './schedulers/dense.ts';
 import { greedy } from './schedulers/greedy.ts';
 import { heuristic } from './schedulers/heuristic.ts';
 import { optimal } from './schedulers/optimal.ts';
-import { shuffleFilters } from './shuffle.ts';
-import type { FilterShuffler, ScheduledRow, Scheduler, SchedulerName, SetSchedule, SetWeights } from './types.ts';
+import { shuffleJob } from './shuffle.ts';
+import type { ScheduledRow, Scheduler, SchedulerName, SetSchedule, SetWeights, ShuffledSet } from './types.ts';
 
 export const SCHEDULERS: readonly SchedulerName[] = ['dense', 'greedy', 'heuristic', 'best', 'optimal'];
 
@@ -59,6 +60,14 @@ export function setWeights(job: LoweredJob, filters: readonly number[]): SetWeig
   return { K, S, N, weights };
 }
 
+/**
+ * Schedules every set of a job. Without `shuffle` the sets are the default ones (defaultSets); with
+ * it, model/shuffle.ts proposes candidate assignments (the one `heuristic` scores fastest first, the
+ * default among them): `heuristic` and `dense` take the first, every other scheduler schedules each
+ * candidate and keeps the one with the fewest issue cycles (the first on a tie), so shuffling never
+ * makes a job slower. `best` then spends more effort on the sets of the busiest tiles
+ * (focusCriticalTiles): the layer's time is the maximum over tiles, not the sum of rows.
+ */
 export async function scheduleJob(
   job: LoweredJob,
   cfg: ResolvedConfig,
@@ -67,18 +76,18 @@ export async function scheduleJob(
 ): Promise<JobSchedule> {
   const scheduler = await getScheduler(name);
   const K = cfg.filtersPerTile;
-  const Fj = job.filterIds.length;
-  let assignment: number[][];
-  if (opts.shuffle) {
-    const shuffler: FilterShuffler = shuffleFilters;
-    assignment = await shuffler(job, cfg, { seed: opts.seed ?? 0, scheduler: name });
-  } else {
-    assignment = defaultSets(Fj, K);
-  }
-  const sets: SetSchedule[] = [];
-  for (const filters of assignment) {
-    const rows: ScheduledRow[] = await scheduler(setWeights(job, filters), cfg.offsets, cfg.lookahead);
-    sets.push({ filters, rows });
+  const candidates: ShuffledSet[][] = opts.shuffle ? shuffleJob(job, cfg) : [defaultSets(job.filterIds.length, K).map((filters) => ({ filters }))];
+  const tried = name === 'heuristic' || name === 'dense' ? candidates.slice(0, 1) : candidates;
+  let sets: SetSchedule[] = [];
+  let cycles = Infinity;
+  for (const assignment of tried) {
+    const weights = assignment.map((s) => setWeights(job, s.filters));
+    // shuffled sets carry the heuristic rows they were scored with: no set is scheduled twice
+    const rows: ScheduledRow[][] = [];
+    for (const [i, { heuristicRows }] of assignment.entries()) rows.push(await scheduler(weights[i], cfg.offsets, cfg.lookahead, { heuristicRows }));
+    if (name === 'best') focusCriticalTiles(weights, rows, cfg.tiles, cfg.offsets, cfg.lookahead);
+    const c = Math.max(...tileRows(rows.map((r) => r.length), cfg.tiles, job.windows));
+    if (c < cycles) [sets, cycles] = [assignment.map((s, i) => ({ filters: s.filters, rows: rows[i] })), c];
   }
   return { scheduler: name, K, N: job.N, S: job.S, offsets: cfg.offsets, sets };
 }

@@ -1,6 +1,7 @@
 /**
  * Statistics of a scheduled layer (stats.json): cycles against the dense baseline, the slot
- * breakdown of the processed rows, the share of zeros removed, and a lower bound on rows.
+ * breakdown of the processed rows, the share of zeros removed, and a lower bound on rows
+ * (model/bounds.ts setLowerBound).
  *
  * Slots are counted once per hardware row (all K*N slots, unused PEs and padding lanes included;
  * not multiplied by windows, which every set of a layer shares): a processed slot is
@@ -10,9 +11,10 @@
  *  - empty (ineffectual): weight 0. A set without rows counts its one all-zero hardware row.
  */
 import type { ResolvedConfig } from '../contract/config.ts';
+import { setLowerBound } from './bounds.ts';
 import { issueFromRows, jobCycles } from './cycles.ts';
 import type { LoweredJob } from './lower.ts';
-import type { JobSchedule } from './schedule.ts';
+import { setWeights, type JobSchedule } from './schedule.ts';
 
 export interface SlotBreakdown {
   effectualUnpromoted: number;
@@ -35,46 +37,9 @@ export interface JobStats {
   perTile: number[];
   rowsPerSet: number[];
   slots: SlotBreakdown;
-  /** Lower bound on each set's hardware rows (see setLowerBound). */
+  /** Lower bound on each set's hardware rows (model/bounds.ts setLowerBound). */
   lowerBoundRows: number[];
   lowerBoundCycles: number;
-}
-
-/**
- * A lower bound on the rows of any legal schedule of one set (K x S x N, index (k*S+t)*N+l):
- * max(chain, max over filters ceil(nnz/N)), at least 1 (hardware rows). `chain` is the fewest rows
- * whose windows [t, t+h] cover every non-empty step while starting at step <= h and advancing by at
- * most h+1: ceil(S/(h+1)) when no step is empty for all filters (the issue's formula), and smaller
- * when whole steps are empty, where the issue's ceil(S/(h+1)) is not a bound (an all-zero set has
- * no rows). Computed by placing each row as late as the next uncovered step allows.
- */
-export function setLowerBound(weights: Int32Array, K: number, S: number, N: number, h: number): number {
-  const stepUsed = new Uint8Array(S);
-  let perFilter = 0;
-  for (let k = 0; k < K; k++) {
-    let nnz = 0;
-    for (let t = 0; t < S; t++) {
-      const b = (k * S + t) * N;
-      for (let l = 0; l < N; l++) {
-        if (weights[b + l] !== 0) {
-          nnz++;
-          stepUsed[t] = 1;
-        }
-      }
-    }
-    perFilter = Math.max(perFilter, Math.ceil(nnz / N));
-  }
-  let chain = 0;
-  let prev = -1; // step of the last placed row (the start counts as step -1)
-  let covered = -1; // the last placed row covers steps up to prev + h
-  for (let u = 0; u < S; u++) {
-    while (stepUsed[u] && u > covered) {
-      prev = Math.min(u, prev + h + 1);
-      covered = prev + h;
-      chain++;
-    }
-  }
-  return Math.max(1, chain, perFilter);
 }
 
 export function jobStats(job: LoweredJob, sched: JobSchedule, cfg: ResolvedConfig): JobStats {
@@ -85,18 +50,13 @@ export function jobStats(job: LoweredJob, sched: JobSchedule, cfg: ResolvedConfi
     effectualUnpromoted: 0, promotedLookahead: 0, promotedLookaside: 0, emptyProcessed: 0, processed: 0, dense: 0, emptyDense: 0,
   };
   const lowerBoundRows: number[] = [];
-  const block = S * N;
-  const setW = new Int32Array(K * block);
   for (const set of sched.sets) {
-    setW.fill(0);
-    set.filters.forEach((f, k) => {
-      if (f >= 0) setW.set(job.weights.subarray(f * block, (f + 1) * block), k * block);
-    });
+    const w = setWeights(job, set.filters);
     let nnz = 0;
-    for (let i = 0; i < setW.length; i++) if (setW[i] !== 0) nnz++;
+    for (let i = 0; i < w.weights.length; i++) if (w.weights[i] !== 0) nnz++;
     slots.dense += S * KN;
     slots.emptyDense += S * KN - nnz;
-    lowerBoundRows.push(setLowerBound(setW, K, S, N, cfg.lookahead));
+    lowerBoundRows.push(setLowerBound(w, cfg.lookahead));
     if (set.rows.length === 0) {
       slots.processed += KN;
       slots.emptyProcessed += KN;

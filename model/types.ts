@@ -68,19 +68,32 @@ export interface SetSchedule {
   readonly rows: readonly ScheduledRow[];
 }
 
+/**
+ * What a caller may already know about a set when it asks for a schedule: `heuristic`'s rows of the
+ * very same set (filter shuffling scores sets with them). `heuristic` returns them as they are,
+ * `best` and `optimal` start from them; the others ignore them.
+ */
+export interface SetHint {
+  readonly heuristicRows?: readonly ScheduledRow[];
+}
+
 /** A scheduler turns one set's dense weights into rows, following docs/architecture.md section 4. */
-export type Scheduler = (set: SetWeights, offsets: readonly (readonly [number, number])[], lookahead: number) => ScheduledRow[];
+export type Scheduler = (set: SetWeights, offsets: readonly (readonly [number, number])[], lookahead: number, hint?: SetHint) => ScheduledRow[];
 
 export type SchedulerName = 'dense' | 'greedy' | 'heuristic' | 'best' | 'optimal';
 
+/** A set chosen by filter shuffling: its filters in PE order, and the rows it was scored with, if any. */
+export interface ShuffledSet extends SetHint {
+  readonly filters: number[];
+}
+
 /**
- * What model/shuffle.ts exports as `shuffleFilters` (or default): assigns a job's filters to sets
- * and PEs. Returns one array per set, each of exactly K entries in PE order, holding job-local
- * filter indices (-1 for an unused PE); every filter appears exactly once. `job` is a
- * model/lower.ts LoweredJob (weights [Fj][S][N]); `scheduler` is the scheduler that will run.
+ * What model/shuffle.ts exports as `shuffleJob`: candidate assignments of a job's filters to sets
+ * and PEs, the most promising first. In each, every set's `filters` has exactly K entries in PE
+ * order, holding job-local filter indices (-1 for an unused PE), and every filter appears exactly
+ * once; set s runs on tile s mod T. `job` is a model/lower.ts LoweredJob (weights [Fj][S][N]).
  */
 export type FilterShuffler = (
   job: { readonly filterIds: readonly number[]; readonly S: number; readonly N: number; readonly weights: Int32Array },
   cfg: import('../contract/config.ts').ResolvedConfig,
-  opts: { readonly seed: number; readonly scheduler: SchedulerName },
-) => number[][] | Promise<number[][]>;
+) => ShuffledSet[][];

@@ -59,7 +59,7 @@ export function demoModelPath(): string {
   return file;
 }
 
-const IMPORTER_SOURCES = ['workloads/import', 'workloads/workload.ts', 'spec/npy.ts'];
+const IMPORTER_SOURCES = ['workloads/import', 'workloads/workload.ts', 'tools/npy.ts', 'tools/input.ts', 'tools/image.ts', 'model/layer-spec.ts'];
 
 function filesUnder(p: string): string[] {
   if (!existsSync(p)) return [];
@@ -98,7 +98,7 @@ export async function demoImport(file: string, opts: DemoImportOptions & { lanes
       if (!(e instanceof SparsetileError)) throw e; // a damaged cache entry: import again below
     }
   }
-  const r = importModel({ file, outDir: dir, prune: opts.prune, quant: opts.quant, input: opts.input, inputShape: [...opts.inputShape], lanes: opts.lanes });
+  const r = await importModel({ file, outDir: dir, prune: opts.prune, quant: opts.quant, input: opts.input, inputShape: [...opts.inputShape], lanes: opts.lanes });
   await writeDirAtomic(dir, (tmp) => writeWorkload(tmp, r));
   return { dir, manifest: readManifest(dir), cached: false, seconds: (performance.now() - t0) / 1000, key };
 }

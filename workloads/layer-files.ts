@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
 import { explainSchemaError } from '../contract/schema-errors.ts';
-import { readJsonFile } from '../tools/json.ts';
+import { readJsonFile } from '../tools/input.ts';
 import { readNpy, type NpyArray } from '../tools/npy.ts';
 import { outputSize } from '../model/layer-spec.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';

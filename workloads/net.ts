@@ -39,6 +39,25 @@ export interface NetLayerResult {
   /** The same, weighted by windows (what the network total sums). */
   emptyDenseSlotCycles: number;
   emptyProcessedSlotCycles: number;
+  /** Section 8's lower bound on the layer's cycles (model/bounds.ts per set, summed like rows). */
+  lowerBoundCycles: number;
+  /** Where the multipliers' cycles go (MultiplierCycles), summed over the layer's jobs. */
+  multiplierCycles: MultiplierCycles;
+}
+
+/**
+ * The multiplier-cycles of a run (cycles x tiles x K x N), by what each multiplier does: a non-zero
+ * weight in its own slot, one promoted by lookahead only, one promoted with lookaside, an empty slot
+ * of a processed row (ineffectual), or no row at all (its tile is done or the pipeline drains:
+ * idle). They add up to cycles x multipliers; divided by denseCycles x multipliers they add up to
+ * 1 / speedup (the design document's Figure 10 normalizes to dense time the same way).
+ */
+export interface MultiplierCycles {
+  effectualUnpromoted: number;
+  promotedLookahead: number;
+  promotedLookaside: number;
+  ineffectual: number;
+  idle: number;
 }
 
 export interface NetResult {
@@ -64,7 +83,7 @@ export interface NetOptions {
   onProgress?: (done: number, total: number, layer: string) => void;
 }
 
-interface LayerSource {
+export interface LayerSource {
   name: string;
   title: string;
   kind: 'synthetic' | 'imported';
@@ -72,7 +91,7 @@ interface LayerSource {
   layers: { name: string; density: number | null; source: string; load: () => LayerData }[];
 }
 
-function resolveSource(network: string, cfg: ResolvedConfig, seed: number): LayerSource {
+export function resolveSource(network: string, cfg: ResolvedConfig, seed: number): LayerSource {
   if (isWorkloadDir(network)) {
     const m = readManifest(network);
     return {
@@ -115,11 +134,18 @@ export async function runNetwork(network: string, cfg: ResolvedConfig, opts: Net
     let emptyDense = 0;
     let emptyProcessed = 0;
     let sets = 0;
+    const mc: MultiplierCycles = { effectualUnpromoted: 0, promotedLookahead: 0, promotedLookaside: 0, ineffectual: 0, idle: 0 };
     for (const job of jobs) {
       const sched = await scheduleJob(job, cfg, opts.scheduler, { shuffle: opts.shuffle, seed: opts.seed });
       const js = jobStats(job, sched, cfg);
-      emptyDense += js.slots.emptyDense * job.windows;
-      emptyProcessed += js.slots.emptyProcessed * job.windows;
+      const Wn = job.windows;
+      emptyDense += js.slots.emptyDense * Wn;
+      emptyProcessed += js.slots.emptyProcessed * Wn;
+      mc.effectualUnpromoted += js.slots.effectualUnpromoted * Wn;
+      mc.promotedLookahead += js.slots.promotedLookahead * Wn;
+      mc.promotedLookaside += js.slots.promotedLookaside * Wn;
+      mc.ineffectual += js.slots.emptyProcessed * Wn;
+      mc.idle += js.cycles * cfg.multipliers - js.slots.processed * Wn;
       sets += sched.sets.length;
       stats.push(js);
     }
@@ -144,6 +170,8 @@ export async function runNetwork(network: string, cfg: ResolvedConfig, opts: Net
       zerosRemoved: ls.zerosRemoved,
       emptyDenseSlotCycles: emptyDense,
       emptyProcessedSlotCycles: emptyProcessed,
+      lowerBoundCycles: ls.lowerBoundCycles,
+      multiplierCycles: mc,
     });
     done++;
     opts.onProgress?.(done, chosen.length, spec.name);

@@ -5,6 +5,7 @@
  * random from a seed. These weights are SYNTHETIC: their zero pattern has the published density but
  * none of the structure a real pruned network may have. Every output that uses them says so.
  */
+import { checkArraySize } from '../contract/budget.ts';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
 import { mulberry32 } from '../model/random.ts';
@@ -93,6 +94,8 @@ export function randomLayer(
   const Q = fc ? 1 : shape[3];
   const [H, W] = fc ? [1, 1] : (opts.inputSize ?? [Math.max(8, dilH * (R - 1) + 1), Math.max(8, dilW * (Q - 1) + 1)]);
   const aShape = fc ? [C * groups] : [C * groups, H, W];
+  checkArraySize(`--shape ${shape.join(',')}: the weights`, shape.reduce((x, y) => x * y, 1), 4, 'Use a smaller --shape.');
+  checkArraySize(`--input-size ${H},${W}: the activations (${C * groups} channels)`, aShape.reduce((x, y) => x * y, 1), 4, 'Use a smaller --input-size.');
   const spec = layerSpec(shape, aShape, opts, { weights: '--shape', acts: '--input-size' });
   const rng = mulberry32(seed);
   const wlo = -(2 ** (cfg.weightBits - 1));

@@ -1,16 +1,23 @@
 /**
- * Workload folders: what `sparsetile import` writes and `sparsetile net` / `sparsetile run` read.
+ * Workload folders: what `sparsetile import` writes and `sparsetile net` / `sparsetile run` read
+ * (docs/models.md describes every field).
  *
- *   <dir>/manifest.json            WorkloadManifest (below): provenance, pruning, quantisation, per-layer figures
+ *   <dir>/manifest.json            WorkloadManifest (below): provenance, pruning, quantisation, the float
+ *                                  reference and the errors against it, coverage (tile / folded / host layers)
+ *   <dir>/coverage.md              every layer of the model: where it runs (tile, folded, host) and why
  *   <dir>/<NN>-<layer>/layer.json   {name, stride, pad, groups, dilation}: what `sparsetile run --layer` reads
  *   <dir>/<NN>-<layer>/spec.json    the full LayerSpec (name, kind, filters, channels, kernelH, kernelW, inH, inW,
- *                                   stride, padH, padW, dilation, groups) plus the quantisation of this layer
+ *                                   strideH/W, padTop/Bottom/Left/Right, dilationH/W, groups) plus its quantisation
  *   <dir>/<NN>-<layer>/weights.npy  int16 [F, C, kH, kW] (FC: [F, C]), integers in the configured weight width
  *   <dir>/<NN>-<layer>/acts.npy     int16 [C*groups, inH, inW] (FC: [C]): the layer's real input activations
+ *
+ * Version 2 since per-axis geometry; later additions (coverage, reference, per-layer reference
+ * errors) are optional fields, so every version 2 folder still reads.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readJsonFile } from '../tools/input.ts';
 import { readNpy } from '../tools/npy.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import { LayerSpecSchema } from '../model/layer-spec.ts';
@@ -33,6 +40,12 @@ const ManifestLayerSchema = z.object({
   actFracBits: z.number().int().nullable().optional(),
   quantMaxAbsError: z.number().optional(),
   quantSnrDb: z.number().nullable().optional(),
+  /** This layer alone on the reference's input: its largest error, and the bound it must stay within. */
+  layerErrorMax: z.number().nullable().optional(),
+  layerErrorBound: z.number().nullable().optional(),
+  /** The integer pass against the reference at this layer's result. */
+  refSnrDb: z.number().nullable().optional(),
+  refMaxAbsError: z.number().nullable().optional(),
 });
 
 export const ManifestSchema = z.object({
@@ -55,9 +68,9 @@ export function readManifest(dir: string): WorkloadManifest {
   const file = join(dir, 'manifest.json');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = readJsonFile(file, 'workload manifest');
   } catch (e) {
-    throw new SparsetileError(`${file}: cannot be read as JSON (${(e as Error).message}). Re-run \`sparsetile import\` to write the workload again.`);
+    throw new SparsetileError(`${(e as Error).message} It should be the manifest \`sparsetile import\` writes; re-run the import to write the workload again.`);
   }
   const version = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).version : undefined;
   if ((raw as Record<string, unknown> | null)?.format === WORKLOAD_FORMAT && typeof version === 'number' && version < WORKLOAD_VERSION) {
@@ -73,12 +86,7 @@ export function readManifest(dir: string): WorkloadManifest {
 
 /** Reads a spec.json written by import: the full LayerSpec (plus the layer's quantisation, which is ignored here). */
 export function readLayerSpec(file: string): LayerSpec {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new SparsetileError(`${file}: cannot be read as JSON (${(e as Error).message}).`);
-  }
+  const raw = readJsonFile(file, 'layer spec.json');
   const p = LayerSpecSchema.safeParse(raw);
   if (!p.success) {
     const i = p.error.issues[0]!;

@@ -8,11 +8,11 @@
 import type { ResolvedConfig } from '../../contract/config.ts';
 import { runYosys, type YosysModuleStat } from './yosys.ts';
 
-/** The Yosys script: `synth` minus `memory_map`, statistics as JSON. */
-export function yosysScript(files: readonly string[], statJson: string): string[] {
+/** The Yosys script: `synth` minus `memory_map`, statistics as JSON. `top` is st_top unless given (sj_top for junction chains). */
+export function yosysScript(files: readonly string[], statJson: string, top = 'st_top'): string[] {
   return [
     `read_verilog -sv ${files.join(' ')}`,
-    'synth -top st_top -run begin:fine',
+    `synth -top ${top} -run begin:fine`,
     '# synth fine step, without memory_map: memories stay $mem_v2 cells (SRAM macros)',
     'opt -fast -full',
     'opt -full',
@@ -61,9 +61,14 @@ const baseName = (yosysName: string) => yosysName.slice(yosysName.lastIndexOf('\
 
 /** Sums a `stat -json -tech cmos` report over the hierarchy below st_top. */
 export function areaFromStat(stat: { modules: Record<string, YosysModuleStat> }, cfg: ResolvedConfig): AreaReport {
+  return { ...hierarchyArea(stat, 'st_top'), memoryBits: memoryBits(cfg) };
+}
+
+/** The logic of every module below `top`, summed over the instances: an AreaReport without the configuration's memory bits. */
+export function hierarchyArea(stat: { modules: Record<string, YosysModuleStat> }, topName: string): Omit<AreaReport, 'memoryBits'> {
   const mods = stat.modules;
-  const top = Object.keys(mods).find((m) => baseName(m) === 'st_top');
-  if (!top) throw new Error('yosys statistics have no st_top');
+  const top = Object.keys(mods).find((m) => baseName(m) === topName);
+  if (!top) throw new Error(`yosys statistics have no ${topName}`);
   const acc = new Map<string, { instances: number; cells: number; transistors: number; memories: number }>();
   const variants = new Map<string, ModuleVariant>();
   // a cell type names a module with or without the leading backslash of a non-parametric module
@@ -98,7 +103,6 @@ export function areaFromStat(stat: { modules: Record<string, YosysModuleStat> },
     logicCells: sum((m) => m.cells),
     logicTransistors: sum((m) => m.transistors),
     memories: sum((m) => m.memories),
-    memoryBits: memoryBits(cfg),
   };
 }
 

@@ -11,8 +11,9 @@
  * weight-saturating matching that it repairs incrementally with augmenting paths (Kuhn's
  * algorithm, exact: a failed augmentation proves that no placement exists for that Y).
  *
- * A change of Y is screened first by a counting bound (each filter's weights from source steps
- * u..v need ceil(count/N) rows in u-h..v), which rejects most infeasible changes cheaply.
+ * A change of Y is screened first by the interval rule of model/bounds.ts (each filter's weights
+ * from source steps u..v need ceil(count/N) rows in u-h..v), which rejects most infeasible changes
+ * cheaply.
  *
  * Search (every move keeps the schedule legal and never adds a row):
  *  - drop: try to remove single rows (lightest rows first, then backward and forward order);
@@ -22,20 +23,23 @@
  *    still fit, then drop and re-optimize the windows around it (deterministic PRNG);
  *  - restarts from Y = all steps (identity placement) with forward, backward and shuffled drop
  *    orders; the run with the fewest rows wins.
- *  - at effort >= 2, also restarts from the point set of countBound (steps outside it dropped first).
+ *  - at effort >= 2, also restarts from the point set of countBound (model/bounds.ts; the steps
+ *    outside it dropped first).
  * effort 0: drop from heuristic only; 1 (default): + window, 2*rows walk steps, 2 restarts;
  * 2: 2 window rounds, 6*rows walk steps, 4 restarts (+2 bound-guided); 3: wider windows, 20*rows,
  * 8 restarts (+4 bound-guided).
  *
- * Early stop: countBound (below) is a lower bound on every legal schedule's rows; the search stops
+ * Early stop: countBound (model/bounds.ts) is a lower bound on every legal schedule's rows; the search stops
  * as soon as it reaches it (the schedule is then provably optimal). This does not change any
  * result, only the time. See docs/schedulers.md for the measured figures.
  */
-import type { ScheduledRow, SetWeights } from '../types.ts';
-import { heuristic } from './heuristic.ts';
+import { mod } from '../../contract/bits.ts';
+import { tileRows } from '../../contract/capacity.ts';
+import { countBound, intervalNeeds } from '../bounds.ts';
 import { mulberry32 } from '../random.ts';
-
-export type Offsets = readonly (readonly [number, number])[];
+import type { ScheduledRow, Scheduler, SetWeights } from '../types.ts';
+import type { Offsets } from './common.ts';
+import { heuristic } from './heuristic.ts';
 
 export interface BestOptions {
   /** Search effort, 0..3 (default 1); see the module comment. Time grows roughly 2-3x per step. */
@@ -43,8 +47,6 @@ export interface BestOptions {
   /** Start from these rows instead of running `heuristic` (they must be legal). */
   readonly start?: readonly ScheduledRow[];
 }
-
-const mod = (x: number, n: number) => ((x % n) + n) % n;
 
 /**
  * Incremental placement state for one set: the processed steps Y and, per filter, a matching of
@@ -79,7 +81,7 @@ export class Placement {
   private readonly displaced: Int32Array;
   /** Rows currently processed. */
   rows = 0;
-  /** Interval counts for screening (see needTable); intervals shorter than D steps. */
+  /** The interval rule for screening (bounds.ts intervalNeeds), intervals shorter than D steps. */
   private readonly need: Int32Array;
   private readonly D: number;
   private readonly pre: Int32Array;
@@ -125,7 +127,7 @@ export class Placement {
     this.stC = new Int32Array(nW + 1);
     this.displaced = new Int32Array(K * N * 8 + 8);
     this.D = 6 * (lookahead + 1);
-    this.need = needTable(this, this.D);
+    this.need = intervalNeeds(set, this.D);
     this.pre = new Int32Array(S + 1);
   }
 
@@ -440,31 +442,9 @@ function dropAll(p: Placement): void {
 }
 
 /**
- * need[u*D + (v-u)] = max over filters of ceil(weights with source step in [u, v] / N): the rows
- * any legal schedule processes in [u-h, v]. Kept for intervals shorter than D.
- */
-function needTable(p: { K: number; S: number; N: number; nW: number; src: Int32Array }, D: number): Int32Array {
-  const { K, S, N } = p;
-  const cnt = new Int32Array(K * S);
-  for (let w = 0; w < p.nW; w++) cnt[Math.floor(p.src[w] / N)]++;
-  const need = new Int32Array(S * D);
-  for (let k = 0; k < K; k++) {
-    for (let u = 0; u < S; u++) {
-      let tot = 0;
-      for (let v = u; v < S && v - u < D; v++) {
-        tot += cnt[k * S + v];
-        const n = Math.ceil(tot / N);
-        if (n > need[u * D + v - u]) need[u * D + v - u] = n;
-      }
-    }
-  }
-  return need;
-}
-
-/**
  * Window re-optimization: for each window of L consecutive steps, look for a placement of one row
  * fewer inside the window (every subset of the window's steps of that size, the rest of Y fixed),
- * screened by the interval counts of needTable before the exact matching test. Returns rows saved.
+ * screened by the interval rule (bounds.ts) before the exact matching test. Returns rows saved.
  */
 function windowPass(p: Placement, L: number, from = 0, to = p.S - 1): number {
   const { S, inY } = p;
@@ -513,16 +493,13 @@ function windowPass(p: Placement, L: number, from = 0, to = p.S - 1): number {
   return saved;
 }
 
-/** mulberry32 (model/random.ts): deterministic, so identical input gives an identical schedule. */
-const prng = (seed: number): (() => number) => mulberry32(seed).next;
-
 /**
  * Plateau walk: shift a random processed row by one or two steps (same row count, kept only when
  * the weights still fit), then try to drop rows and re-optimize windows around it. No move adds a
  * row, so the walk never gets worse; it escapes the local optima of the drop and window passes.
  */
 function plateauWalk(p: Placement, iters: number, L: number, seed: number, lb = 0): void {
-  const rand = prng(seed);
+  const rand = mulberry32(seed).next; // deterministic: identical input, identical schedule
   const { S, inY } = p;
   const rowsList: number[] = [];
   for (let it = 0; it < iters && p.rows > lb; it++) {
@@ -556,70 +533,6 @@ function plateauWalk(p: Placement, iters: number, L: number, seed: number, lb = 
     dropPass(p, order);
     windowPass(p, L, Math.min(r, s) - L + 1, Math.max(r, s));
   }
-}
-
-/**
- * The counting lower bound and a processed-step set that attains it. Every legal schedule
- * satisfies, for each filter and each interval of source steps [u, v], "at least
- * ceil(weights there / N) rows in [max(0, u-h), v]" (a weight moves at most h steps earlier), and
- * the gap rule up to the last weight t_last: one row in each window [u-h-1, u-1] for
- * u = h+1..t_last-h and one in [t_last-h, t_last]. These are all "at least n points in an
- * interval" constraints on a line, for which placing each interval's deficit at its rightmost free
- * steps, intervals by ascending right end, gives a minimum point set. Its size is a lower bound on
- * the rows of any legal schedule (the MILP of optimal.ts contains the same cuts); `best` stops as
- * soon as it meets it, and uses the point set as a search start.
- */
-export function countBound(set: SetWeights, h: number): { bound: number; steps: Uint8Array } {
-  const { K, S, N, weights } = set;
-  const cnt = new Int32Array(K * S);
-  let tlast = -1;
-  for (let k = 0; k < K; k++) {
-    for (let t = 0; t < S; t++) {
-      const b = (k * S + t) * N;
-      let n = 0;
-      for (let l = 0; l < N; l++) if (weights[b + l] !== 0) n++;
-      cnt[k * S + t] = n;
-      if (n > 0 && t > tlast) tlast = t;
-    }
-  }
-  const y = new Uint8Array(S);
-  if (tlast < 0) return { bound: 0, steps: y };
-  // need[b*S + a]: points required in [a, b]
-  const need = new Int32Array(S * S);
-  for (let k = 0; k < K; k++) {
-    for (let u = 0; u < S; u++) {
-      const a = Math.max(0, u - h);
-      let tot = 0;
-      for (let v = u; v < S; v++) {
-        tot += cnt[k * S + v];
-        const n = Math.ceil(tot / N);
-        if (n > need[v * S + a]) need[v * S + a] = n;
-      }
-    }
-  }
-  const atLeast1 = (a: number, b: number) => {
-    if (need[b * S + a] < 1) need[b * S + a] = 1;
-  };
-  for (let u = h + 1; u <= tlast - h; u++) atLeast1(u - h - 1, u - 1);
-  atLeast1(Math.max(0, tlast - h), tlast);
-  let bound = 0;
-  for (let b = 0; b < S; b++) {
-    // intervals ending at b, widest first is irrelevant: fill each deficit from the right
-    let have = 0; // points in [a, b], maintained while a decreases
-    for (let a = b; a >= 0; a--) {
-      have += y[a];
-      const n = need[b * S + a];
-      if (have >= n) continue;
-      for (let t = b; t >= a && have < n; t--) {
-        if (!y[t]) {
-          y[t] = 1;
-          have++;
-          bound++;
-        }
-      }
-    }
-  }
-  return { bound, steps: y };
 }
 
 /** Identity-start restarts per effort (forward order, backward order, then shuffled orders). */
@@ -667,7 +580,7 @@ export function scheduleBest(set: SetWeights, offsets: Offsets, lookahead: numbe
       let order = range(0, q.S);
       if (r === 1) order = range(q.S - 1, -1, -1);
       else if (r > 1) {
-        const rand = prng(r * 104729 + p.nW);
+        const rand = mulberry32(r * 104729 + p.nW).next;
         for (let i = order.length - 1; i > 0; i--) {
           const j = Math.floor(rand() * (i + 1));
           [order[i], order[j]] = [order[j], order[i]];
@@ -683,5 +596,41 @@ export function scheduleBest(set: SetWeights, offsets: Offsets, lookahead: numbe
 }
 
 /** The `Scheduler`-typed entry point that model/schedule.ts loads by name. */
-export const best = (set: SetWeights, offsets: Offsets, lookahead: number): ScheduledRow[] => scheduleBest(set, offsets, lookahead);
-export default best;
+export const best: Scheduler = (set, offsets, lookahead, hint) => scheduleBest(set, offsets, lookahead, { start: hint?.heuristicRows });
+
+/**
+ * The layer objective (docs/schedulers.md): a job takes as long as its busiest tile (set s on tile
+ * s mod T, docs/architecture.md section 8), so rows removed on any other tile gain nothing. After
+ * every set has had `best` at the default effort, the busiest tiles get more: on each tile at the
+ * maximum load, the set with the most rows above its counting bound is searched again at effort 2
+ * from its current rows, and this repeats while a round lowers the job's cycles. It stops at the
+ * first round that does not (or when a busiest tile has no set left above its bound), so it costs
+ * at most one effort-2 search per busiest tile beyond what pays off. `rows[i]` is replaced in
+ * place; never more rows than before.
+ */
+export function focusCriticalTiles(sets: readonly SetWeights[], rows: ScheduledRow[][], tiles: number, offsets: Offsets, lookahead: number): void {
+  const done = sets.map(() => false);
+  const bound = sets.map((s) => Math.max(1, countBound(s, lookahead).bound));
+  let max = Math.max(...tileRows(rows.map((r) => r.length), tiles));
+  for (;;) {
+    const load = tileRows(rows.map((r) => r.length), tiles);
+    const picks: number[] = [];
+    for (let t = 0; t < tiles; t++) {
+      if (load[t] !== max) continue;
+      let pick = -1;
+      for (let i = t; i < sets.length; i += tiles) {
+        if (done[i] || rows[i].length <= bound[i]) continue;
+        if (pick < 0 || rows[i].length - bound[i] > rows[pick].length - bound[pick]) pick = i;
+      }
+      if (pick < 0) return;
+      picks.push(pick);
+    }
+    for (const i of picks) {
+      done[i] = true;
+      rows[i] = scheduleBest(sets[i], offsets, lookahead, { effort: 2, start: rows[i] });
+    }
+    const next = Math.max(...tileRows(rows.map((r) => r.length), tiles));
+    if (next >= max) return;
+    max = next;
+  }
+}

@@ -7,6 +7,7 @@
  * "step t is empty for all K filters" is one comparison). Buffers are module-level scratch that
  * only grows, so scheduling a whole network allocates per set only the rows it returns.
  */
+import { mod } from '../../contract/bits.ts';
 import type { ScheduledRow, SetWeights } from '../types.ts';
 
 export type Offsets = readonly (readonly [number, number])[];
@@ -45,10 +46,10 @@ export function prepareOffsets(offsets: Offsets, N: number): PreparedOffsets {
   for (let j = 0; j < M; j++) {
     const [a, d] = offsets[j];
     ahead[j] = a;
-    dmod[j] = ((d % N) + N) % N;
+    dmod[j] = mod(d, N);
     for (let l = 0; l < N; l++) {
-      rot[j * N + l] = (((l + d) % N) + N) % N;
-      inv[j * N + l] = (((l - d) % N) + N) % N;
+      rot[j * N + l] = mod(l + d, N);
+      inv[j * N + l] = mod(l - d, N);
     }
   }
   const same: number[] = [];

@@ -120,8 +120,8 @@ const promoteScan: Promoter = (st, k, t) => {
   }
 };
 
-export const heuristic: Scheduler = (set, offsets, lookahead) =>
-  skipAndPromote(set, offsets, lookahead, set.N <= 32 ? promoteMasks : promoteScan);
+export const heuristic: Scheduler = (set, offsets, lookahead, hint) =>
+  hint?.heuristicRows ? [...hint.heuristicRows] : skipAndPromote(set, offsets, lookahead, set.N <= 32 ? promoteMasks : promoteScan);
 
 /** The linear-scan implementation for any N; exported so tests can check that both agree. */
 export const heuristicScan: Scheduler = (set, offsets, lookahead) => skipAndPromote(set, offsets, lookahead, promoteScan);

@@ -20,12 +20,15 @@
  * consecutive rows are at most h+1 apart; nothing is required after the last row (trailing
  * all-empty steps are simply not processed). Rows hold weights from steps t..t+h only, so the
  * weights themselves force rows near the end.
- * Valid cuts (they tighten the LP bound, they remove no integer solution): for every filter and
- * every interval of source steps [u, v], the weights there need ceil(count/N) rows in [u-h, v].
+ * Valid cuts (they tighten the LP bound, they remove no integer solution): the interval rule of
+ * model/bounds.ts, for every filter and every interval of source steps [u, v], the weights there
+ * need ceil(count/N) rows in [u-h, v].
  */
 import type { Highs } from 'highs';
-import type { ScheduledRow, SetWeights } from '../types.ts';
-import { countBound, Placement, scheduleBest, type Offsets } from './best.ts';
+import { countBound, intervalCuts, type IntervalCut } from '../bounds.ts';
+import type { ScheduledRow, SetHint, SetWeights } from '../types.ts';
+import { Placement, scheduleBest } from './best.ts';
+import type { Offsets } from './common.ts';
 
 export interface OptimalOptions {
   /** Wall-clock limit of the MILP solve in seconds (default 10). */
@@ -52,161 +55,149 @@ function loadHighs(): Promise<Highs> {
 export async function scheduleOptimal(set: SetWeights, offsets: Offsets, lookahead: number, opts: OptimalOptions = {}): Promise<OptimalResult> {
   const t0 = performance.now();
   const seconds = () => (performance.now() - t0) / 1000;
-  const { K, S, N } = set;
-  const h = lookahead;
   const start = opts.start ? [...opts.start] : scheduleBest(set, offsets, lookahead);
   const p = new Placement(set, offsets, lookahead);
   if (p.nW === 0) return { rows: [], optimal: true, bound: 0, seconds: seconds() };
-  // Weights per (filter, source step), for the cuts below.
-  const cnt = new Int32Array(K * S);
-  for (let w = 0; w < p.nW; w++) cnt[Math.floor(p.src[w] / N)]++;
-  // The counting lower bound (best.ts): it proves optimality where the solver's own bound stays
-  // weak (long sets), and when the start already meets it there is nothing to solve.
-  const lb = Math.max(1, countBound(set, h).bound);
+  // The counting bound proves optimality where the solver's own bound stays weak (long sets), and
+  // when the start already meets it there is nothing to solve.
+  const lb = Math.max(1, countBound(set, lookahead).bound);
   if (start.length <= lb) return { rows: start, optimal: true, bound: start.length, seconds: seconds() };
 
-  const C = offsets.length;
-  // Columns: y_0..y_{S-1}, z_1..z_{S-1}, then x's.
-  const yCol = (t: number) => t;
-  const zCol = (u: number) => S + u - 1;
-  const xBase = S + (S - 1);
-  const xCol = new Int32Array(p.nW * C).fill(-1);
-  let nCols = xBase;
-  for (let w = 0; w < p.nW; w++) for (let c = 0; c < C; c++) if (p.nbr[w * C + c] >= 0) xCol[w * C + c] = nCols++;
+  const milp = buildMilp(p, intervalCuts(set, lookahead));
+  p.initFromRows(start);
+  const solved = await solveMilp(milp, warmStart(milp, p), Math.max(0.05, (opts.timeLimitSec ?? 10) - seconds()));
+  let rows = start;
+  const cand = solved.colValue && extract(p, solved.colValue, milp.xCol);
+  if (cand && cand.length < rows.length) rows = cand;
+  const bound = Math.max(lb, solved.bound);
+  const optimal = rows.length <= bound;
+  return { rows, optimal, bound: optimal ? rows.length : Math.min(bound, rows.length), seconds: seconds() };
+}
 
-  const rowStarts: number[] = [0];
-  const idx: number[] = [];
-  const val: number[] = [];
-  const lo: number[] = [];
-  const hi: number[] = [];
-  const INF = Infinity;
-  const addRow = (cols: number[], coefs: number[], l: number, u: number) => {
-    for (let i = 0; i < cols.length; i++) {
-      idx.push(cols[i]);
-      val.push(coefs[i]);
-    }
-    rowStarts.push(idx.length);
-    lo.push(l);
-    hi.push(u);
+/** The MILP of the module comment in HiGHS's CSR form. Columns: y_0..y_{S-1}, z_1..z_{S-1}, then the x's. */
+interface Milp {
+  readonly S: number;
+  readonly numCols: number;
+  /** Column of x_{w,c} at w*C + c, -1 when code c cannot place weight w. */
+  readonly xCol: Int32Array;
+  readonly starts: number[];
+  readonly indices: number[];
+  readonly values: number[];
+  readonly lower: number[];
+  readonly upper: number[];
+}
+
+const yCol = (t: number) => t;
+const zCol = (S: number, u: number) => S + u - 1;
+
+function buildMilp(p: Placement, cuts: readonly IntervalCut[]): Milp {
+  const { S, N, C, nW, nbr } = p;
+  const h = p.h;
+  const xCol = new Int32Array(nW * C).fill(-1);
+  let numCols = S + (S - 1);
+  for (let w = 0; w < nW; w++) for (let c = 0; c < C; c++) if (nbr[w * C + c] >= 0) xCol[w * C + c] = numCols++;
+  const m: Milp = { S, numCols, xCol, starts: [0], indices: [], values: [], lower: [], upper: [] };
+  const add = (cols: readonly number[], coefs: readonly number[], lo: number, hi: number) => {
+    m.indices.push(...cols);
+    m.values.push(...coefs);
+    m.starts.push(m.indices.length);
+    m.lower.push(lo);
+    m.upper.push(hi);
   };
+  const ones = (cols: readonly number[]) => cols.map(() => 1);
   // every weight placed once
-  for (let w = 0; w < p.nW; w++) {
+  for (let w = 0; w < nW; w++) {
     const cols: number[] = [];
     for (let c = 0; c < C; c++) if (xCol[w * C + c] >= 0) cols.push(xCol[w * C + c]);
-    addRow(cols, cols.map(() => 1), 1, 1);
+    add(cols, ones(cols), 1, 1);
   }
-  // slot capacity
+  // at most one weight per slot, only in a processed row
   const into = new Map<number, number[]>();
-  for (let w = 0; w < p.nW; w++) {
+  for (let w = 0; w < nW; w++) {
     for (let c = 0; c < C; c++) {
-      const s = p.nbr[w * C + c];
+      const s = nbr[w * C + c];
       if (s < 0) continue;
       let list = into.get(s);
       if (!list) into.set(s, (list = []));
       list.push(xCol[w * C + c]);
     }
   }
-  for (const [s, cols] of into) {
-    const t = Math.floor(s / N) % S;
-    addRow([...cols, yCol(t)], [...cols.map(() => 1), -1], -INF, 0);
-  }
+  for (const [s, cols] of into) add([...cols, yCol(Math.floor(s / N) % S)], [...ones(cols), -1], -Infinity, 0);
   // z_u >= y_u, z_u >= z_{u+1}
   for (let u = 1; u < S; u++) {
-    addRow([zCol(u), yCol(u)], [1, -1], 0, INF);
-    if (u + 1 < S) addRow([zCol(u), zCol(u + 1)], [1, -1], 0, INF);
+    add([zCol(S, u), yCol(u)], [1, -1], 0, Infinity);
+    if (u + 1 < S) add([zCol(S, u), zCol(S, u + 1)], [1, -1], 0, Infinity);
   }
-  // gap rule
+  // the gap rule
   for (let u = h + 1; u < S; u++) {
     const cols: number[] = [];
     for (let s = u - h - 1; s < u; s++) cols.push(yCol(s));
-    addRow([...cols, zCol(u)], [...cols.map(() => 1), -1], 0, INF);
+    add([...cols, zCol(S, u)], [...ones(cols), -1], 0, Infinity);
   }
-  // interval cuts
-  const seenCut = new Set<string>();
-  for (let k = 0; k < K; k++) {
-    for (let u = 0; u < S; u++) {
-      let tot = 0;
-      for (let v = u; v < S; v++) {
-        tot += cnt[k * S + v];
-        const need = Math.ceil(tot / N);
-        if (need < 2) continue;
-        const a = Math.max(0, u - h);
-        const key = `${a},${v},${need}`;
-        if (seenCut.has(key)) continue;
-        seenCut.add(key);
-        const cols: number[] = [];
-        for (let s = a; s <= v; s++) cols.push(yCol(s));
-        if (need >= cols.length) {
-          // every step of the range is needed: still a valid (and strong) constraint
-        }
-        addRow(cols, cols.map(() => 1), Math.min(need, cols.length), INF);
-      }
-    }
+  // the interval rule as cuts
+  for (const cut of cuts) {
+    const cols: number[] = [];
+    for (let s = cut.from; s <= cut.to; s++) cols.push(yCol(s));
+    add(cols, ones(cols), cut.need, Infinity);
   }
-  const numRows = lo.length;
-  const colCost = new Float64Array(nCols);
-  for (let t = 0; t < S; t++) colCost[yCol(t)] = 1;
-  const colLower = new Float64Array(nCols);
-  const colUpper = new Float64Array(nCols).fill(1);
-  const integrality = new Int32Array(nCols).fill(1);
-  for (let u = 1; u < S; u++) integrality[zCol(u)] = 0;
+  return m;
+}
 
-  // warm start from `start`
-  p.initFromRows(start);
-  const x0 = new Float64Array(nCols);
-  for (let t = 0; t < S; t++) x0[yCol(t)] = p.inY[t];
+/** The column values of the schedule held by `p` (y, z and x), for HiGHS's warm start. */
+function warmStart(m: Milp, p: Placement): Float64Array {
+  const { S, C, nW, nbr, inY, wSlot } = p;
+  const x0 = new Float64Array(m.numCols);
+  for (let t = 0; t < S; t++) x0[yCol(t)] = inY[t];
   for (let u = S - 1, any = 0; u >= 1; u--) {
-    any = any || p.inY[u];
-    x0[zCol(u)] = any;
+    any = any || inY[u];
+    x0[zCol(S, u)] = any;
   }
-  for (let w = 0; w < p.nW; w++) {
-    for (let c = 0; c < C; c++) if (p.nbr[w * C + c] === p.wSlot[w]) x0[xCol[w * C + c]] = 1;
-  }
+  for (let w = 0; w < nW; w++) for (let c = 0; c < C; c++) if (nbr[w * C + c] === wSlot[w]) x0[m.xCol[w * C + c]] = 1;
+  return x0;
+}
 
+/** Runs HiGHS (minimize the processed rows) and returns its solution and its proven lower bound. */
+async function solveMilp(m: Milp, x0: Float64Array, timeLimitSec: number): Promise<{ colValue?: Float64Array; bound: number }> {
+  const { S, numCols } = m;
+  const numRows = m.lower.length;
+  const colCost = new Float64Array(numCols);
+  for (let t = 0; t < S; t++) colCost[yCol(t)] = 1;
+  const integrality = new Int32Array(numCols).fill(1);
+  for (let u = 1; u < S; u++) integrality[zCol(S, u)] = 0;
   const highs = await loadHighs();
   const model = highs.createModel({
-    numCols: nCols,
+    numCols,
     numRows,
     colCost,
-    colLower,
-    colUpper,
-    rowLower: Float64Array.from(lo),
-    rowUpper: Float64Array.from(hi),
-    matrix: { format: 'csr', numRows, numCols: nCols, starts: Int32Array.from(rowStarts), indices: Int32Array.from(idx), values: Float64Array.from(val) },
+    colLower: new Float64Array(numCols),
+    colUpper: new Float64Array(numCols).fill(1),
+    rowLower: Float64Array.from(m.lower),
+    rowUpper: Float64Array.from(m.upper),
+    matrix: { format: 'csr', numRows, numCols, starts: Int32Array.from(m.starts), indices: Int32Array.from(m.indices), values: Float64Array.from(m.values) },
     integrality,
   });
   try {
-    const remaining = Math.max(0.05, (opts.timeLimitSec ?? 10) - seconds());
-    model.options.set({ output_flag: false, time_limit: remaining, mip_rel_gap: 0, mip_abs_gap: 0.99 });
+    model.options.set({ output_flag: false, time_limit: timeLimitSec, mip_rel_gap: 0, mip_abs_gap: 0.99 });
     model.setSolution({ colValue: x0 });
     model.run();
-    const status = model.getModelStatus();
-    const optimalStatus = status === highs.constants.modelStatus.optimal;
-    let bound = lb;
+    let bound = 0;
     try {
       const b = Number(model.info.get('mip_dual_bound'));
-      if (Number.isFinite(b)) bound = Math.max(bound, Math.ceil(b - 1e-6));
+      if (Number.isFinite(b)) bound = Math.ceil(b - 1e-6);
     } catch {
       /* no bound available */
     }
-    let rows = start;
-    const sol = model.getSolution().colValue;
-    if (sol && sol.length === nCols) {
-      const cand = extract(p, sol, xCol, S);
-      if (cand && cand.length < rows.length) rows = cand;
-    }
     // Proven optimal (the objective is integral and the gap limit is below 1): its value is a bound.
-    if (optimalStatus) bound = Math.max(bound, Math.round(model.getObjectiveValue()));
-    const optimal = rows.length <= bound;
-    return { rows, optimal, bound: optimal ? rows.length : Math.min(bound, rows.length), seconds: seconds() };
+    if (model.getModelStatus() === highs.constants.modelStatus.optimal) bound = Math.max(bound, Math.round(model.getObjectiveValue()));
+    const colValue = model.getSolution().colValue;
+    return { colValue: colValue && colValue.length === numCols ? colValue : undefined, bound };
   } finally {
     model.dispose();
   }
 }
-
 /** Rows from a MILP solution, or undefined when it is not a complete integral placement. */
-function extract(p: Placement, sol: Float64Array, xCol: Int32Array, S: number): ScheduledRow[] | undefined {
-  const C = p.C;
+function extract(p: Placement, sol: Float64Array, xCol: Int32Array): ScheduledRow[] | undefined {
+  const { C, S } = p;
   p.owner.fill(-1);
   p.inY.fill(0);
   for (let t = 0; t < S; t++) p.inY[t] = sol[t] > 0.5 ? 1 : 0;
@@ -229,6 +220,5 @@ function extract(p: Placement, sol: Float64Array, xCol: Int32Array, S: number): 
 }
 
 /** The `Scheduler`-style entry point model/schedule.ts loads by name (it awaits the promise). */
-export const optimal = async (set: SetWeights, offsets: Offsets, lookahead: number): Promise<ScheduledRow[]> =>
-  (await scheduleOptimal(set, offsets, lookahead)).rows;
-export default optimal;
+export const optimal = async (set: SetWeights, offsets: Offsets, lookahead: number, hint?: SetHint): Promise<ScheduledRow[]> =>
+  (await scheduleOptimal(set, offsets, lookahead, { start: hint?.heuristicRows && scheduleBest(set, offsets, lookahead, { start: hint.heuristicRows }) })).rows;

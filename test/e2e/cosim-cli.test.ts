@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../contract/config.ts';
+import { loadConfig } from '../../tools/configs.ts';
 import { copyRtl, ensureRtl } from '../../cosim/rtl.ts';
 import { applyMutant, MUTANTS } from '../../cosim/mutants.ts';
 import { replayCommand } from '../../cli/cosim.ts';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runCase } from '../../cosim/case.ts';
 import { randomConfig } from '../support/random-configs.ts';
 import { failLines } from '../../cosim/report.ts';
-import { WORKLOADS } from '../../cosim/suites.ts';
+import { WORKLOADS, workloadLayers } from '../../cosim/suites.ts';
 import { SEED, SLOW, seedTag } from '../support/seed.ts';
 
 const COUNT = SLOW ? 30 : 2;
@@ -24,7 +24,7 @@ describe(`random configurations in Icarus ${seedTag}`, () => {
       for (const name of ['rand-s50', 'extreme', 'grouped-host']) {
         const w = WORKLOADS.find((x) => x.name === name)!;
         const res = await runCase({
-          cfg, layer: w.make(cfg, seed), scheduler: w.scheduler, sims: ['icarus'], hostWrite: w.hostWrite, dir: join(dir, `${seed}-${name}`), wavesOnFailure: false,
+          cfg, layers: workloadLayers(w, cfg, seed), scheduler: w.scheduler, memory: w.memory, plan: w.plan, requant: w.requant, sims: ['icarus'], hostWrite: w.hostWrite, dir: join(dir, `${seed}-${name}`), wavesOnFailure: false,
         });
         const why = res.ok ? '' : failLines(res.prep, res.outcomes[0]).join('\n');
         expect(res.ok, `${JSON.stringify(cfg.input)}\n${name}:\n${why}`).toBe(true);

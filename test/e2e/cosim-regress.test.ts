@@ -1,13 +1,14 @@
 /**
  * The quick regression, as `make test` runs it: tiny and mini in Verilator and Icarus, mini-dense
  * in Icarus, every workload (random sparsities, all-zero and dense weights, ragged C and K, a single
- * step, extreme values, accumulator wrap, grouped, FC, strided, host-write loading).
+ * step, extreme values, accumulator wrap, grouped, FC, strided, host-write loading), and the
+ * junction-chain cases of cosim/junction/suite.ts.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { suiteCases } from '../../cosim/suites.ts';
+import { allSuiteCases } from '../../cli/regress.ts';
 import { runCli } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'st-regress-'));
@@ -17,13 +18,14 @@ describe('sparsetile regress --suite quick', () => {
     const junit = join(dir, 'quick.xml');
     const r = await runCli(['regress', '--suite', 'quick', '-j', '2', '--junit', junit, '--out', join(dir, 'cases')], { timeout: 900_000 });
     const out = String(r.stdout);
-    const n = suiteCases('quick', 1).length;
+    const n = allSuiteCases('quick', 1).length;
     expect(r.exitCode, out.slice(-3000)).toBe(0);
     expect(out).toMatch(new RegExp(`^PASS: ${n}/${n} cases passed in [\\d.]+ s; JUnit XML in `, 'm'));
     expect(out).toMatch(/^config\s+simulator\s+cases\s+pass\s+fail/m);
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain(`<testsuites name="sparsetile regress quick" tests="${n}" failures="0"`);
     expect(xml).toMatch(/<testcase classname="tiny\.verilator" name="host-write" time="[\d.]+"\/>/);
+    expect(xml).toMatch(/<testcase classname="junction:tiny\.verilator" name="train-pipelined" time="[\d.]+"\/>/);
     // Passing cases leave no directories behind.
     expect(existsSync(join(dir, 'cases', 'quick', 'tiny__rand-s50__icarus'))).toBe(false);
   });
@@ -34,7 +36,7 @@ describe('sparsetile regress --suite quick', () => {
     expect(a.exitCode).toBe(0);
     expect(String(a.stdout)).toBe(String(b.stdout));
     const ids = String(a.stdout).split('\n').map((l) => l.split(' ')[0]);
-    expect(ids).toEqual(suiteCases('quick', 1).filter((_, i) => i % 3 === 1).map((c) => c.id));
+    expect(ids).toEqual(allSuiteCases('quick', 1).filter((_, i) => i % 3 === 1).map((c) => c.id));
   });
 
   it('rejects a malformed shard', async () => {

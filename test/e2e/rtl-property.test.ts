@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../contract/config.ts';
 import { generateRtl } from '../../generators/rtl.ts';
 import { fcParams, seedTag } from '../support/seed.ts';
-import { icarusCompile, lint, runIcarus, writeDirectedJob } from '../support/rtl-support.ts';
+import { icarusCompile, lint, runIcarus, writeDirectedJob, type DirectedJob } from '../support/rtl-support.ts';
 import { SparsetileError } from '../../contract/errors.ts';
 
 const clog2 = (n: number) => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
@@ -54,7 +54,7 @@ const configArb = fc
         accumulatorBits: acc,
         pattern: r.pattern,
         adderTreeStages: Math.floor(r.stageFrac * (maxStages + 1)) % (maxStages + 1),
-        memory: { weightBanking: r.weightBanking, weightDepth: 16, activationBankDepth: 32, outputDepth: 8, featureMapBanks: 4, featureMapBankDepth: 256, outputFifoDepth: 2 },
+        memory: { weightBanking: r.weightBanking, weightDepth: 16, activationBankDepth: 32, featureMapBanks: 4, featureMapBankDepth: 256, outputFifoDepth: 2 },
         axi: { dataBits: 32, maxBurst: 8, maxOutstanding: 2 },
         maxLayers: 4,
         output: { relu: r.relu, shift: Math.floor(r.shiftFrac * acc), bits: Math.max(2, Math.round(r.outFrac * acc)), saturate: r.saturate },
@@ -81,11 +81,16 @@ describe('random configurations', () => {
         expect(await lint(dir, files), what).toBe('');
         expect(await icarusCompile(dir, files, ['-s', 'st_top']), what).toBe('');
         const rand = (seed % 97) / 97;
-        const job = { filters: 1 + (seed % (2 * cfg.filtersPerTile * cfg.tiles)), steps: 1 + (seed % 6), windows: 1 + (seed % 3), density: rand };
-        const want = writeDirectedJob(cfg, join(dir, 'job'), job, seed);
+        const job: DirectedJob = {
+          filters: 1 + (seed % (2 * cfg.filtersPerTile * cfg.tiles)), channels: 1 + (seed % (2 * cfg.lanes + 1)),
+          kernel: [1 + (seed % 3), 1 + ((seed >> 2) % 3)], input: [3 + (seed % 2), 3 + ((seed >> 1) % 2)], stride: [1 + ((seed >> 3) % 2), 1], pad: (seed >> 4) % 2, density: rand,
+        };
+        const memory = { latency: 1 + ((seed >> 5) % 20), period: 1 + ((seed >> 6) % 3) };
+        const want = writeDirectedJob(cfg, join(dir, 'job'), job, seed, { memory });
         const got = await runIcarus(dir, files, join(dir, 'job'));
         expect(got.asserts, 'RTL assertions').toEqual([]);
-        expect(got.cycles, `${what} ${JSON.stringify(job)}`).toBe(want.expectedCycles);
+        expect(got.issue0, `${what} ${JSON.stringify(job)}`).toBe(want.issue0);
+        expect(got.cycles, `${what} ${JSON.stringify(job)} ${JSON.stringify(memory)}`).toBe(want.expectedCycles);
         expect(got.outputs, `${what} ${JSON.stringify(job)}`).toEqual(want.expected);
       }),
       fcParams(6),

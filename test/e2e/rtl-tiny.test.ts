@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../contract/config.ts';
+import { loadConfig } from '../../tools/configs.ts';
 import { generateRtl, type GeneratedFile } from '../../generators/rtl.ts';
 import { synthesizeArea } from '../../generators/synth/area.ts';
 import { icarusCompile, lint, runIcarus, writeDirectedJob, type DirectedJob } from '../support/rtl-support.ts';
@@ -24,13 +24,6 @@ beforeAll(() => {
   files = rtl.map((f) => f.path);
   for (const f of rtl) writeFileSync(join(dir, f.path), f.text);
 });
-
-/** Output-pixel count of a directed job. */
-const windows = (j: DirectedJob) => {
-  const p = j.pad ?? 0;
-  const [sh, sw] = j.stride ?? [1, 1];
-  return (Math.floor((j.input[0] + 2 * p - j.kernel[0]) / sh) + 1) * (Math.floor((j.input[1] + 2 * p - j.kernel[1]) / sw) + 1);
-};
 
 describe('tiny RTL', () => {
   it('matches the snapshot, module by module', async () => {
@@ -60,10 +53,10 @@ describe('tiny RTL', () => {
     expect(got.status, 'STATUS after the job: done, not busy, no error').toBe(2);
     expect(got.error).toBe(0);
     expect(got.busy, 'busy_o cycles = CYCLES').toBe(got.cycles);
-    // tile 0 issues each of its sets' rows once per window
-    const rows0 = want.setsPerTile[0].reduce((a, s) => a + s.steps.length, 0);
-    expect(got.issue0).toBe(rows0 * windows(job));
-    expect(got.cycles).toBeGreaterThan(Math.max(...want.setsPerTile.map((t) => t.reduce((a, s) => a + s.steps.length, 0))) * windows(job));
+    // tile 0 issues each of its sets' rows once per window (counted from the directed schedule)
+    expect(got.issue0).toBe(want.issue0);
+    // CYCLES as the golden model's cycle simulation predicts it for this independently packed stream
+    expect(got.cycles).toBe(want.expectedCycles);
     expect(got.outputs).toEqual(want.expected);
   });
 

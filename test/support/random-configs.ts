@@ -36,7 +36,7 @@ export function randomConfig(seed: number): ResolvedConfig {
       accumulatorBits,
       pattern,
       adderTreeStages: Math.floor(rng.next() * (depth + 1)),
-      memory: { weightBanking: pick(['per-pe', 'per-lane'] as const), weightDepth: 256, activationBankDepth: 512, outputDepth: 128, featureMapBanks: 4, featureMapBankDepth: 256, outputFifoDepth: 2 },
+      memory: { weightBanking: pick(['per-pe', 'per-lane'] as const), weightDepth: 256, activationBankDepth: 512, featureMapBanks: 4, featureMapBankDepth: 256, outputFifoDepth: 2 },
       axi: { dataBits: 32, maxBurst: 8, maxOutstanding: 2 },
       maxLayers: 4,
       output: { relu: rng.next() < 0.5, shift: Math.floor(rng.next() * 4), bits: outBits, saturate: rng.next() < 0.5 },

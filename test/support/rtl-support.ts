@@ -13,7 +13,10 @@ import { join } from 'node:path';
 import type { ResolvedConfig } from '../../contract/config.ts';
 import { hostWidths } from '../../contract/host.ts';
 import { GLOBAL_REGS, LAYER_REGS, LAYER_TILE_REGS, layerRegAddr, layerTileRegAddr, packReg, regNamed, tileCounterAddr } from '../../contract/registers.ts';
+import type { MemoryModel } from '../../contract/bus.ts';
+import type { LayerDescriptor } from '../../contract/descriptors.ts';
 import { mulberry32 } from '../../model/random.ts';
+import { simulateTiming, type TimedLayer } from '../../model/timing.ts';
 import type { LayerData } from '../../model/types.ts';
 import { referenceConv, referenceStage } from './reference.ts';
 
@@ -95,6 +98,10 @@ export interface JobResult {
   layer: LayerData;
   /** Set rows (steps) in stream order per tile, for the cycle model. */
   setsPerTile: { steps: number[]; chanBase: number }[][];
+  /** CYCLES as the golden model's cycle simulation (model/timing.ts) predicts it for this job. */
+  expectedCycles: number;
+  /** Tile 0's ISSUE counter: its rows times its windows (counted here, not by the model). */
+  issue0: number;
 }
 
 /**
@@ -102,7 +109,15 @@ export interface JobResult {
  * the output words st_top must leave. Sets are spread round-robin over the tiles, every tile over all
  * windows; the input is in half 0 from word 0, the output in half 1 from word 0.
  */
-export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: DirectedJob, seed: number, opts: { writeWhileBusy?: boolean } = {}): JobResult {
+export interface DirectedOptions {
+  writeWhileBusy?: boolean;
+  /** The testbench's external memory (default DIRECTED_MEMORY). */
+  memory?: MemoryModel;
+}
+
+export const DIRECTED_MEMORY: MemoryModel = { latency: 3, period: 1 };
+
+export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: DirectedJob, seed: number, opts: DirectedOptions = {}): JobResult {
   mkdirSync(dir, { recursive: true });
   const rand = rng(seed);
   const { lanes: N, filtersPerTile: K, tiles: T, lookahead: h } = cfg;
@@ -204,11 +219,21 @@ export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: Directed
     ]),
   ];
   writeFileSync(join(dir, 'tb.v'), directedTestbench(cfg, dir, writes, [...expected.keys()], beats.length, opts));
-  return { expected, layer, setsPerTile };
+  // ---- the cycles the golden model's timing simulation predicts for this very stream and geometry ----
+  const desc: LayerDescriptor = {
+    name: 'directed', inHalf: 0, inBase: 0, inH: H, inW: W, inCgroups: Gc, kernelH: R, kernelW: Q, strideH: sh, strideW: sw, dilationH: 1, dilationW: 1,
+    padTop: pad, padLeft: pad, padBottom: pad, padRight: pad, outBase: 0, outH: Ho, outW: Wo, outChannels: F, outCgroups: outCg,
+    relu: cfg.output.relu, saturate: cfg.output.saturate, shift: cfg.output.shift,
+    tiles: streams.map((st) => ({ sets: st.sets, winBase: 0, winCount: st.sets > 0 ? Ho * Wo : 0, streamAddr: st.addr, streamBeats: st.beats })),
+  };
+  const timed: TimedLayer = { desc, tiles: desc.tiles.map((t, i) => ({ ...t, sets: setsPerTile[i] })) };
+  const timing = simulateTiming(cfg, [timed], opts.memory ?? DIRECTED_MEMORY);
+  return { expected, layer, setsPerTile, expectedCycles: timing.cycles, issue0: setsPerTile[0].reduce((a, x) => a + x.steps.length, 0) * Ho * Wo };
 }
 
-function directedTestbench(cfg: ResolvedConfig, dir: string, writes: { addr: number; value: number }[], reads: number[], extBeats: number, opts: { writeWhileBusy?: boolean }): string {
+function directedTestbench(cfg: ResolvedConfig, dir: string, writes: { addr: number; value: number }[], reads: number[], extBeats: number, opts: DirectedOptions): string {
   const hw = hostWidths(cfg);
+  const mem = opts.memory ?? DIRECTED_MEMORY;
   const T = cfg.tiles;
   const D = cfg.axi.dataBits;
   const size = cfg.axi.size;
@@ -247,21 +272,25 @@ module tb;
     .busy_o(busy_o), .done_o(done_o));
   always #5 clk_i = ~clk_i;
   always @(posedge clk_i) if (busy_o) busy_seen = busy_seen + 1;
-  // A simple memory per port: bursts in order, one beat a cycle, the first two cycles after the request.
+  // The external memory of contract/bus.ts, written here from its definition: ARREADY always high; a
+  // burst taken in cycle a presents its first beat no earlier than a + LATENCY; after a beat is taken
+  // in cycle c the next one is presented no earlier than c + PERIOD; bursts in order.
+  integer now = 0;
+  always @(posedge clk_i) now <= now + 1;
   genvar g;
   generate for (g = 0; g < ${T}; g = g + 1) begin : mem
-    reg [31:0] qa [0:15];
-    reg [8:0] ql [0:15];
-    integer qn = 0, left = 0, beat = 0, wait_n = 0, k;
+    integer qa [0:15], ql [0:15], qt [0:15];
+    integer qn = 0, left = 0, beat = 0, earliest = 0, free_at = 0, k;
     always @(posedge clk_i) begin
-      if (arvalid[g]) begin qa[qn] = araddr[g*32 +: 32] >> ${size}; ql[qn] = arlen[g*8 +: 8] + 1; qn = qn + 1; end
-      if (rvalid[g] && rready[g]) begin left = left - 1; beat = beat + 1; end
-      if (left == 0 && qn > 0 && wait_n == 0) wait_n = 2;
-      if (wait_n > 0) begin
-        wait_n = wait_n - 1;
-        if (wait_n == 0) begin beat = qa[0]; left = ql[0]; for (k = 0; k < 15; k = k + 1) begin qa[k] = qa[k+1]; ql[k] = ql[k+1]; end qn = qn - 1; end
+      if (arvalid[g]) begin qa[qn] = araddr[g*32 +: 32] >> ${size}; ql[qn] = arlen[g*8 +: 8] + 1; qt[qn] = now; qn = qn + 1; end
+      if (rvalid[g] && rready[g]) begin left = left - 1; beat = beat + 1; free_at = now + ${mem.period}; end
+      if (left == 0 && qn > 0) begin
+        beat = qa[0]; left = ql[0];
+        earliest = (qt[0] + ${mem.latency} > free_at) ? qt[0] + ${mem.latency} : free_at;
+        for (k = 0; k < 15; k = k + 1) begin qa[k] = qa[k+1]; ql[k] = ql[k+1]; qt[k] = qt[k+1]; end
+        qn = qn - 1;
       end
-      rvalid[g] <= left > 0;
+      rvalid[g] <= left > 0 && now + 1 >= earliest;
       rlast[g] <= left == 1;
       rdata[g*${D} +: ${D}] <= ext[beat];
     end

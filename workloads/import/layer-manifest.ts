@@ -1,9 +1,13 @@
 /**
- * The per-layer part of an import's manifest that every importer (ONNX, TF.js) writes the same
- * way: the layer's folder name, its geometry, and what pruning and weight quantization did to it.
+ * The parts of an import's manifest that every importer (ONNX, TF.js) writes the same way: the
+ * workload's name, the pruning and quantisation settings, and per layer its folder name, its
+ * geometry, and what pruning and weight quantization did to it.
  */
+import { basename, dirname } from 'node:path';
 import type { LayerSpec } from '../../model/types.ts';
+import { WORKLOAD_FORMAT, WORKLOAD_VERSION } from '../workload.ts';
 import type { Quantized } from './quant.ts';
+import { quantBits, type ImportedLayer, type ImportOptions, type ImportResult } from './types.ts';
 
 /** A file-system-safe name: runs of other characters become "_"; never empty. */
 export function safeName(s: string): string {
@@ -49,5 +53,54 @@ export function weightManifest(
     fracBits: w.fracBits,
     quantMaxAbsError: w.maxAbsError,
     quantSnrDb: w.snrDb,
+  };
+}
+
+/**
+ * One imported layer: its folder, its integer weights and activations, and its manifest entry
+ * (geometry, pruning and quantisation, then the importer's own `fields`). `lanes` is the layer's
+ * structured-pruning group count, when it was pruned that way.
+ */
+export function importedLayer(
+  i: number,
+  l: { spec: LayerSpec; weights: ArrayLike<number> },
+  w: Quantized,
+  o: ImportOptions,
+  pruning: { target: number | null | undefined; lanes: { groups: number; keptGroups: number } | null },
+  actsQ: Int32Array | null,
+  fields: Record<string, unknown>,
+): ImportedLayer {
+  const dir = layerDir(i, l.spec);
+  const target = o.global ? o.prune ?? null : pruning.target ?? null;
+  return { spec: l.spec, dir, weightsQ: w.q, actsQ, manifest: { name: l.spec.name, dir, ...weightManifest(l.spec, l.weights, w, target, pruning.lanes), ...fields } };
+}
+
+/**
+ * The workload's name: the model file's name without extension (and without the TF.js
+ * "-weights_manifest" suffix); a TF.js "model.json" is named after its folder.
+ */
+export function workloadName(o: ImportOptions, tfjs: boolean): string {
+  if (o.name) return o.name;
+  const stem = basename(o.file).replace(/\.(onnx|json)$/i, '');
+  if (!tfjs) return safeName(stem);
+  const base = stem.replace(/[-_.]?weights_manifest$/i, '');
+  return safeName(base === 'model' || base === '' ? basename(dirname(o.file)) : base);
+}
+
+/** The manifest of an import: format, provenance, pruning, quantisation, overall density, then the importer's `fields` and the layers. */
+export function importManifest(o: ImportOptions, name: string, source: Record<string, unknown>, layers: ImportedLayer[], fields: Record<string, unknown>): ImportResult['manifest'] {
+  const weights = layers.reduce((a, l) => a + l.manifest.weights, 0);
+  return {
+    format: WORKLOAD_FORMAT,
+    version: WORKLOAD_VERSION,
+    name,
+    synthetic: false,
+    source,
+    ...('input' in fields ? { input: fields.input } : {}),
+    prune: { target: o.prune ?? null, structured: !!o.structured, global: !!o.global, densityTable: o.densityTable ?? null, lanes: o.lanes },
+    quant: { scheme: `symmetric ${o.quant}`, bits: quantBits(o.quant), note: 'value = q / 2^fracBits, per-layer fracBits: the most that do not overflow' },
+    density: layers.reduce((a, l) => a + l.manifest.density * l.manifest.weights, 0) / weights,
+    ...fields,
+    layers: layers.map((l) => l.manifest),
   };
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
 import { encodeNpy, parseNpy } from '../../../tools/npy.ts';
 import { randomLayer } from '../../../workloads/synthetic.ts';
 import { referenceConv, referenceStage } from '../../support/reference.ts';

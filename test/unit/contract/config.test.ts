@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, namedConfigs, resolveConfig, type ConfigInput } from '../../../contract/config.ts';
+import { loadConfig, namedConfigs } from '../../../tools/configs.ts';
+import { resolveConfig, type ConfigInput } from '../../../contract/config.ts';
 import { SparsetileError } from '../../../contract/errors.ts';
 import { fcParams, seedTag } from '../../support/seed.ts';
 

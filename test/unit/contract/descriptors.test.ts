@@ -1,6 +1,6 @@
 /** The host's descriptor checks (exact sentences), the hardware's error bits, and the register encoding. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
 import { checkDescriptors, descriptorErrors, descriptorWrites, type LayerDescriptor } from '../../../contract/descriptors.ts';
 import { LAYER_REGS, layerRegAddr, layerTileRegAddr, regNamed, unpackReg } from '../../../contract/registers.ts';
 import { burstBeats, splitBursts } from '../../../contract/bus.ts';

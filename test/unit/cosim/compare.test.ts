@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
 import { layoutFromConfig } from '../../../contract/layout.ts';
 import { TILE_COUNTERS, globalRegAddr, tileCounterAddr } from '../../../contract/registers.ts';
 import { randomLayer } from '../../../workloads/synthetic.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
 import { generateRtl } from '../../../generators/rtl.ts';
 import { applyMutant, MUTANTS } from '../../../cosim/mutants.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, namedConfigs, resolveConfig } from '../../../contract/config.ts';
+import { loadConfig, namedConfigs } from '../../../tools/configs.ts';
+import { resolveConfig } from '../../../contract/config.ts';
 import { generateRtl, moduleNames } from '../../../generators/rtl.ts';
 import { generateBundle, sortedJson } from '../../../generators/bundle.ts';
 import { cHeader, tsHeader } from '../../../generators/headers.ts';

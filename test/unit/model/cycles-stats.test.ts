@@ -3,7 +3,8 @@ import { jobCycles } from '../../../model/cycles.ts';
 import { outputStage, wrapSigned } from '../../../model/execute.ts';
 import type { LoweredJob } from '../../../model/lower.ts';
 import { scheduleJob, type JobSchedule } from '../../../model/schedule.ts';
-import { jobStats, layerStats, setLowerBound } from '../../../model/stats.ts';
+import { setLowerBound } from '../../../model/bounds.ts';
+import { jobStats, layerStats } from '../../../model/stats.ts';
 import { makeCfg } from './helpers.ts';
 
 const rowsOfLength = (n: number) => Array.from({ length: n }, (_, i) => ({ step: i, weights: new Int32Array(4), selects: new Uint8Array(4) }));
@@ -48,9 +49,9 @@ describe('stats', () => {
   });
 
   it('lower bound: ceil(S/(h+1)) when every step holds a weight, fewer rows when whole steps are empty', () => {
-    const one = (steps: number[]) => setLowerBound(Int32Array.from(steps), 1, steps.length, 1, 2);
+    const one = (steps: number[]) => setLowerBound({ K: 1, S: steps.length, N: 1, weights: Int32Array.from(steps) }, 2);
     expect(one([1, 1, 1, 1, 1, 1, 1, 1, 1, 1])).toBe(10); // one lane: ceil(nnz/N) = 10 dominates
-    expect(setLowerBound(new Int32Array(40).fill(1).map((v, i) => (i % 4 === 0 ? v : 0)), 1, 10, 4, 2)).toBe(4); // ceil(10/3)
+    expect(setLowerBound({ K: 1, S: 10, N: 4, weights: new Int32Array(40).fill(1).map((v, i) => (i % 4 === 0 ? v : 0)) }, 2)).toBe(4); // ceil(10/3)
     expect(one([0, 0, 0, 0, 0, 0])).toBe(1); // no rows needed; hardware still runs one
     expect(one([7, 0, 0, 0, 0, 0])).toBe(1);
     expect(one([0, 0, 0, 0, 0, 7])).toBe(2); // a row at step <= 2 must exist before a row covering step 5

@@ -1,5 +1,6 @@
 /** Shared helpers for the golden-model tests: configurations built from tiny with overrides. */
-import { loadConfig, resolveConfig, type ConfigInput, type ResolvedConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
+import { resolveConfig, type ConfigInput, type ResolvedConfig } from '../../../contract/config.ts';
 
 export interface CfgOverrides {
   lanes?: number;

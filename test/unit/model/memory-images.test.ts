@@ -1,6 +1,7 @@
 /** The weight rows, stream records, feature-map words and capacity rules against words computed by hand from docs/architecture.md section 5. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig, resolveConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
+import { resolveConfig } from '../../../contract/config.ts';
 import { capacity, tileSetCounts, windowStride } from '../../../contract/capacity.ts';
 import { brickAddress, fmPlace } from '../../../contract/fmap.ts';
 import { headerRecord, recordBeats, rowRecord } from '../../../contract/stream.ts';

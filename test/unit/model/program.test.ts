@@ -4,7 +4,7 @@
  * in the brick layout; the timing model's counters add up.
  */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
 import { layoutFromConfig } from '../../../contract/layout.ts';
 import { buildProgram, programTiming, type Program } from '../../../model/program.ts';
 import { idealCycles, outputGroups } from '../../../model/timing.ts';

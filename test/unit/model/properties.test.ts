@@ -189,7 +189,7 @@ describe(`lower bound against an exhaustive minimum ${seedTag}`, () => {
   it('setLowerBound <= the exhaustive minimum rows <= heuristic rows, on tiny sets', async () => {
     const { bruteForceMinRows } = await import('../../support/legal.ts');
     const { heuristic } = await import('../../../model/schedulers/heuristic.ts');
-    const { setLowerBound } = await import('../../../model/stats.ts');
+    const { setLowerBound } = await import('../../../model/bounds.ts');
     await fc.assert(
       fc.property(
         cfgArb,
@@ -202,7 +202,7 @@ describe(`lower bound against an exhaustive minimum ${seedTag}`, () => {
           const layer = randomLayer([K * S * N, 1], 1 - density, seed, cfg); // just K*S*N random weights
           const set = { K, S, N, weights: layer.weights };
           const brute = Math.max(1, bruteForceMinRows(set, cfg.offsets, cfg.lookahead));
-          expect(setLowerBound(set.weights, K, S, N, cfg.lookahead)).toBeLessThanOrEqual(brute);
+          expect(setLowerBound(set, cfg.lookahead)).toBeLessThanOrEqual(brute);
           expect(Math.max(1, heuristic(set, cfg.offsets, cfg.lookahead).length)).toBeGreaterThanOrEqual(brute);
         },
       ),

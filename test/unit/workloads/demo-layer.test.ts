@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../contract/config.ts';
+import { loadConfig } from '../../../tools/configs.ts';
 import { layoutFromConfig } from '../../../contract/layout.ts';
 import { randomLayer } from '../../../workloads/synthetic.ts';
 import type { LayerSpec } from '../../../model/types.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, resolveConfig } from '../../../../contract/config.ts';
+import { loadConfig } from '../../../../tools/configs.ts';
+import { resolveConfig } from '../../../../contract/config.ts';
 import { adderTreeModule, adderTreeView, registerPositions } from '../../../../generators/modules/adder-tree.ts';
 
 const tiny = loadConfig('tiny');

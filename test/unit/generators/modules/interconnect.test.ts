@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, resolveConfig } from '../../../../contract/config.ts';
+import { loadConfig } from '../../../../tools/configs.ts';
+import { resolveConfig } from '../../../../contract/config.ts';
 import { interconnectModule, interconnectView } from '../../../../generators/modules/interconnect.ts';
 
 const paper = loadConfig('paper');

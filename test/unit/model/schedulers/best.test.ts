@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countBound, scheduleBest } from '../../../../model/schedulers/best.ts';
+import { countBound } from '../../../../model/bounds.ts';
+import { scheduleBest } from '../../../../model/schedulers/best.ts';
 import { heuristic } from '../../../../model/schedulers/heuristic.ts';
 import { bruteForceMinRows, checkSchedule } from '../../../support/legal.ts';
 import { fcParams, seedTag } from '../../../support/seed.ts';
