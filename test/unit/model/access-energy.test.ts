@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../tools/configs.ts';
 import { SparsetileError } from '../../../contract/errors.ts';
+import { resolveConfig } from '../../../contract/config.ts';
 import { DEFAULT_ENERGY_TABLE } from '../../../cli/energy.ts';
 import { layerAccessAll, planLayer, type LayerAccess } from '../../../model/access.ts';
 import { energyBreakdown, layerEnergy, lookupCost, parseEnergyTable } from '../../../model/energy.ts';
@@ -16,7 +17,11 @@ import type { LayerData } from '../../../model/types.ts';
 // control {last, delta} 1 + 2 = 3 bits; per-pe banking: 2 data banks of 4 x 11 = 44 bits, 256 deep;
 // 3 activation banks of 4 x 8 = 32 bits, 256 deep; output words 2 x 8 = 16 bits, 128 deep;
 // adder tree 8 + 8 + 2 = 18 bits, accumulator 24 bits; pipeline latency 1 + 1 (tree stage) + 1 + 1 + 1 = 5.
-const cfg = loadConfig('tiny');
+// The depths are pinned to the values this layer was worked out with: since issue 10, tiny's
+// activationBankDepth sizes the activation-buffer staging ring (16 lines) and the outputs go to the
+// feature-map memory (256 rows per bank); model/access.ts still describes the lowered memory system.
+const tiny = loadConfig('tiny');
+const cfg = resolveConfig({ ...tiny.input, memory: { ...tiny.input.memory, activationBankDepth: 256, featureMapBankDepth: 128 } });
 
 // A conv layer of F = 2 filters, C = 4 channels, a 1 x 3 kernel on a 1 x 4 image: 2 windows,
 // S = 1 * 3 * ceil(4 / 4) = 3 steps, step t = kernel column q, lane l = channel c.
