@@ -93,7 +93,7 @@ export function formatSweep(r: SweepResult, seconds: number, workers: number): s
   const out = [`sweep ${r.spec.name}: ${r.points.length} points (${r.spec.reps} random layers per point, seed ${r.spec.seed}) in ${seconds.toFixed(1)} s on ${workers} worker(s); mean speedup over dense:`, line(head), ...rows.map(line)];
   for (const p of r.points.filter((x) => x.cosim)) {
     const c = p.cosim!;
-    out.push(`${c.ok ? 'PASS' : 'FAIL'} Verilator ${p.id}: ${c.cycles ?? 'no'} cycles (model ${p.cycles}), ${c.outputs} outputs, ${c.mismatches} mismatches; ${c.dir}`);
+    out.push(`${c.ok ? 'PASS' : 'FAIL'} Verilator ${p.id}: ${c.cycles ?? 'no'} cycles (memory-system model ${c.modelCycles}; compute ${p.cycles} + ${c.modelCycles - p.cycles} fill, streaming and start-up), ${c.outputs} outputs, ${c.mismatches} mismatches; ${c.dir}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -11,6 +11,7 @@ import { randomLayer } from '../workloads/synthetic.ts';
 import { mulberry32 } from '../model/random.ts';
 import type { Requant } from '../model/program.ts';
 import type { PlanMode } from '../model/tile-plan.ts';
+import { SET_FIFO_DEPTH } from '../model/timing.ts';
 import type { LayerData, SchedulerName } from '../model/types.ts';
 import type { SimName } from './sim/index.ts';
 
@@ -68,6 +69,18 @@ const random = (name: string, sparsity: number, what: string, scheduler: Schedul
   make: (c, seed) => randomLayer([ragged(c), oddC(c), 3, 3], sparsity, seed, c, { inputSize: [5, 5] }),
 });
 
+/**
+ * A layer whose weight stream fills the weight ring: sets of about D/4 records (S = 9 * ceil(C/N)
+ * steps at 50% zeros give about S/2 rows), SET_FIFO_DEPTH + 2 sets per tile, so that the queued
+ * headers' sets do not fit in the ring of D records and the ring, not the header queue, stops the
+ * fetch; 3 x 3 windows (pad 1 on a 3 x 3 input) keep each set computing long enough to fill it.
+ */
+function ringFilling(c: ResolvedConfig, seed: number): LayerData[] | LayerData {
+  const groups = Math.max(1, Math.ceil(c.weightDepth / 18));
+  const filters = (SET_FIFO_DEPTH + 2) * c.tiles * c.filtersPerTile;
+  return randomLayer([filters, groups * c.lanes, 3, 3], 0.5, seed, c, { inputSize: [3, 3], pad: 1 });
+}
+
 export const WORKLOADS: readonly Workload[] = [
   random('rand-s0', 0, 'random 3x3 conv, no zero weights (fully dense)'),
   random('rand-s50', 0.5, 'random 3x3 conv, 50% zero weights'),
@@ -94,8 +107,8 @@ export const WORKLOADS: readonly Workload[] = [
   random('dense-sched', 0.5, 'random 3x3 conv, 50% zeros, dense schedule (no skipping, no promotion)', 'dense'),
   random('host-write', 0.6, 'random 3x3 conv, 60% zeros, memories loaded through the host write ports', 'heuristic', true),
   {
-    name: 'back-to-back', what: 'the same job started three times without reset: CYCLES, done and the outputs must not depend on the previous run', scheduler: 'heuristic', repeat: 3,
-    make: (c, seed) => randomLayer([ragged(c), oddC(c), 3, 3], 0.5, seed, c, { inputSize: [5, 5] }),
+    name: 'back-to-back', what: 'the same job started three times without reset: CYCLES, done and the outputs must not depend on the previous run (its weight stream is longer than the ring, so a record count left from the previous run shows)', scheduler: 'heuristic', repeat: 3,
+    make: ringFilling,
   },
   {
     name: 'zeros', what: 'all-zero weights: every set is one empty hardware row', scheduler: 'heuristic',
@@ -134,13 +147,8 @@ export const WORKLOADS: readonly Workload[] = [
     make: (c, seed) => randomLayer([c.filtersPerTile, oddC(c), 3, 3], 0.5, seed, c, { inputSize: [5, 5], pad: 1 }),
   },
   {
-    name: 'ring-full', what: 'many small sets over many windows: the weight fetcher runs ahead until the weight ring is full, and waits on RREADY while each set computes', scheduler: 'heuristic',
-    make: (c, seed) => {
-      // records per set are about S/2 + 1 at 50% zeros: enough sets per tile for 1.2 rings
-      const S = 9;
-      const setsPerTile = Math.ceil((1.2 * c.weightDepth) / (Math.ceil(S / 2) + 1));
-      return randomLayer([setsPerTile * c.tiles * c.filtersPerTile, c.lanes, 3, 3], 0.5, seed, c, { inputSize: [3, 3], pad: 1 });
-    },
+    name: 'ring-full', what: 'sets of about a quarter of the weight ring each, more of them than the set-header queue holds: the weight fetcher runs ahead until the ring itself is full, and waits on RREADY while each set computes', scheduler: 'heuristic',
+    make: ringFilling,
   },
   {
     name: 'mem-slow', what: 'a slow external memory: 40 cycles from AR to the first beat, one beat every 3 cycles (weight stalls)', scheduler: 'heuristic', memory: { latency: 40, period: 3 },

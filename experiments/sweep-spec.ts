@@ -39,10 +39,18 @@ export interface SweepSpec {
   readonly cosim: readonly { readonly series: string; readonly sparsity: number; readonly rep: number }[];
 }
 
+/**
+ * A co-simulated point. The RTL runs the point's layer through the whole memory system (feature-map
+ * fill, weights streamed over AXI4 from the testbench's memory model), so its CYCLES are the compute
+ * cycles the sweep plots plus the memory system's stalls and start-up; `ok` means outputs bit-exact
+ * and CYCLES equal to `modelCycles`, the exact prediction of model/timing.ts.
+ */
 export interface CosimMark {
   readonly sim: 'verilator';
   readonly ok: boolean;
+  /** The RTL's CYCLES register, or null when it did not finish. */
   readonly cycles: number | null;
+  readonly modelCycles: number;
   readonly outputs: number;
   readonly mismatches: number;
   readonly dir: string;
@@ -174,9 +182,9 @@ export function checkSpec(spec: SweepSpec): void {
   }
 }
 
-const CSV_COLUMNS = ['id', 'series', 'config', 'scheduler', 'shuffle', 'shape', 'inputSize', 'sparsity', 'rep', 'seed', 'measuredSparsity', 'sets', 'cycles', 'denseCycles', 'speedup', 'lowerBoundCycles', 'boundSpeedup', 'provenSets', 'cosim', 'cosimCycles'] as const;
+const CSV_COLUMNS = ['id', 'series', 'config', 'scheduler', 'shuffle', 'shape', 'inputSize', 'sparsity', 'rep', 'seed', 'measuredSparsity', 'sets', 'cycles', 'denseCycles', 'speedup', 'lowerBoundCycles', 'boundSpeedup', 'provenSets', 'cosim', 'cosimCycles', 'cosimModelCycles'] as const;
 
-/** One line per point; `cosim` is "verilator" for a co-simulated point (its cycles matched when cosimCycles equals cycles). */
+/** One line per point; `cosim` is "verilator" for a co-simulated point (exact when cosimCycles equals cosimModelCycles; both include the memory system's stalls, which `cycles` does not). */
 export function sweepCsv(r: SweepResult): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const p of r.points) {
@@ -186,6 +194,7 @@ export function sweepCsv(r: SweepResult): string {
       inputSize: p.inputSize.join('x'),
       cosim: p.cosim ? p.cosim.sim : '',
       cosimCycles: p.cosim?.cycles ?? '',
+      cosimModelCycles: p.cosim?.modelCycles ?? '',
     };
     lines.push(CSV_COLUMNS.map((c) => csvCell(row[c])).join(','));
   }

@@ -38,6 +38,7 @@ export async function runSweep(spec: SweepSpec, o: SweepRunOptions): Promise<Swe
       // run.ok: outputs bit-exact and CYCLES equal to the memory system's exact cycle model (stalls included)
       ok: run.ok,
       cycles: Number.isFinite(out.actualCycles) ? out.actualCycles : null,
+      modelCycles: out.expectedCycles,
       outputs: out.checked,
       mismatches: out.mismatchCount,
       dir,

@@ -1,19 +1,23 @@
 /**
  * ASIC-style area of the generated RTL with real tools (`sparsetile synth`): Yosys `synth -top st_top`
- * up to its `fine` step, then the `fine` step without `memory_map`, so that every st_sram stays one
- * `$mem_v2` cell (an SRAM macro) instead of being exploded into flip-flops; then `stat -tech cmos`.
+ * up to its `fine` step, then the `fine` step with `memory_map` restricted to the arrays not marked
+ * `(* sparsetile_sram *)`: every st_sram and st_sram_lanes array stays one `$mem_v2` cell (an SRAM
+ * macro) instead of being exploded into flip-flops, while small FIFOs and queues become the flip-flops
+ * they would be in silicon; then `stat -tech cmos`.
  * Logic = every cell except `$mem_v2`, flip-flops included; memories are reported separately in bits.
  * The hierarchy is kept, so a module used many times is synthesized once and counted per instance here.
  */
 import type { ResolvedConfig } from '../../contract/config.ts';
 import { runYosys, type YosysModuleStat } from './yosys.ts';
 
-/** The Yosys script: `synth` minus `memory_map`, statistics as JSON. `top` is st_top unless given (sj_top for junction chains). */
+/** The Yosys script: `synth` with `memory_map` for the unmarked arrays only, statistics as JSON. `top` is st_top unless given (sj_top for junction chains). */
 export function yosysScript(files: readonly string[], statJson: string, top = 'st_top'): string[] {
   return [
     `read_verilog -sv ${files.join(' ')}`,
     `synth -top ${top} -run begin:fine`,
-    '# synth fine step, without memory_map: memories stay $mem_v2 cells (SRAM macros)',
+    '# synth fine step, with memory_map only for the small arrays (FIFOs, queues) the RTL does not mark',
+    '# as SRAM: the marked memories (st_sram, st_sram_lanes) stay $mem_v2 cells, i.e. SRAM macros',
+    'memory_map -attr !sparsetile_sram',
     'opt -fast -full',
     'opt -full',
     'techmap',

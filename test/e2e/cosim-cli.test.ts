@@ -58,7 +58,7 @@ describe('sparsetile cosim', () => {
   it('stops a hung RTL with the watchdog derived from the predicted cycles', async () => {
     const r = await runCli(['cosim', '--config', 'tiny', '--sim', 'icarus', ...layer, '--rtl', hanging, '--out', join(dir, 'hang')]);
     expect(r.exitCode).toBe(1);
-    const m = /icarus: job 0 hung: done_o did not rise within (\d+) cycles after start_i \(the model predicts (\d+) cycles; busy_o was high for \d+\), so the testbench watchdog stopped the simulation\./.exec(String(r.stdout));
+    const m = /icarus: the job hung: done_o did not rise within (\d+) cycles after the start \(the model predicts (\d+) cycles; busy_o was high for \d+\), so the testbench watchdog stopped the simulation\./.exec(String(r.stdout));
     expect(m, String(r.stdout)).not.toBeNull();
     expect(Number(m![1])).toBe(2 * Number(m![2]) + 1000);
   });

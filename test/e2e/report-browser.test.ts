@@ -36,7 +36,7 @@ describe('sparsetile report in a real browser', () => {
     const runs = JSON.parse(readFileSync(join(out, 'runs.json'), 'utf8'));
     const cosim = runs.sweep.points.filter((p: { cosim: unknown }) => p.cosim);
     expect(cosim.length).toBe(2);
-    for (const p of cosim) expect(p.cosim).toMatchObject({ ok: true, cycles: p.cycles, mismatches: 0 });
+    for (const p of cosim) expect(p.cosim).toMatchObject({ ok: true, cycles: p.cosim.modelCycles, mismatches: 0 });
   });
 
   it('every figure renders in headless Chromium with no console errors and no network request', async () => {

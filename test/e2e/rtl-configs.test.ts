@@ -51,15 +51,16 @@ describe('sparsetile generate', () => {
     const out = join(base, 'tiny');
     const r1 = await runCli(['generate', '--config', 'tiny', '--out', out]);
     expect(r1.exitCode, String(r1.all)).toBe(0);
-    expect(String(r1.stdout)).toMatch(/: 17 files for "tiny" .* 12 modules .* pipeline latency 5 cycles/);
+    expect(String(r1.stdout)).toMatch(/: 24 files for "tiny" .* 19 modules .* pipeline latency 5 cycles/);
     const names = readdirSync(out).sort();
     expect(names).toEqual(
       [
         // the marker of tools/files.ts: sparsetile wrote this folder and may replace it
         '.sparsetile-output',
-        'manifest.json', 'st_act_buffer.v', 'st_act_mem.v', 'st_adder_tree.v', 'st_controller.v', 'st_csr.v', 'st_interconnect.v',
-        'st_output_stage.v', 'st_pe.v', 'st_sram.v', 'st_tile.v', 'st_top.v', 'st_weight_mem.v', 'tiny.core', 'tiny.f',
-        'tiny.params.ts', 'tiny_params.h',
+        'manifest.json', 'st_act_buffer.v', 'st_act_mem.v', 'st_adder_tree.v', 'st_controller.v', 'st_desc_check.v', 'st_fill.v',
+        'st_fmap_mem.v', 'st_interconnect.v', 'st_out_writer.v', 'st_output_stage.v', 'st_pe.v', 'st_regs.v', 'st_seq.v', 'st_sram.v',
+        'st_sram_lanes.v', 'st_tile.v', 'st_top.v', 'st_weight_mem.v', 'st_wfetch.v', 'tiny.core', 'tiny.f', 'tiny.params.ts',
+        'tiny_params.h',
       ],
     );
     const first = names.map((n) => readFileSync(join(out, n), 'utf8'));
@@ -89,11 +90,12 @@ describe('sparsetile generate', () => {
   it('refuses a configuration the hardware cannot build: one paragraph, exit status 2, nothing written', async () => {
     const base = mkdtempSync(join(tmpdir(), 'st-generate-'));
     const cfgFile = join(base, 'wide.json');
-    const input = { ...loadConfig('paper').input, name: 'wide', filtersPerTile: 64, output: { relu: true, shift: 8, bits: 32, saturate: true } };
+    // 32-bit outputs from 16-bit activations: the golden model runs it, the tile cannot write them back
+    const input = { ...loadConfig('paper').input, name: 'wide', output: { relu: true, shift: 8, bits: 32, saturate: true } };
     writeFileSync(cfgFile, JSON.stringify(input));
     const r = await runCli(['generate', '--config', cfgFile, '--out', join(base, 'out')]);
     expect(r.exitCode).toBe(2);
-    expect(String(r.stderr)).toMatch(/^error: configuration "wide": the output memory word would be 2048 bits .* Use fewer filters per tile or narrower outputs\.$/);
+    expect(String(r.stderr)).toMatch(/^error: configuration "wide": field "output\.bits" must equal activationBits \(16\) for the RTL, .* got 32\. Set it to 16 .*\.$/);
     expect(readdirSync(base)).toEqual(['wide.json']);
   });
 });

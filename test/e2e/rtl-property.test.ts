@@ -35,7 +35,6 @@ const configArb = fc
     weightBanking: fc.constantFrom('per-pe' as const, 'per-lane' as const),
     relu: fc.boolean(),
     saturate: fc.boolean(),
-    outFrac: fc.double({ min: 0, max: 1, noNaN: true }),
     shiftFrac: fc.double({ min: 0, max: 0.5, noNaN: true }),
   })
   .map((r): ResolvedConfig | null => {
@@ -57,7 +56,7 @@ const configArb = fc
         memory: { weightBanking: r.weightBanking, weightDepth: 16, activationBankDepth: 32, featureMapBanks: 4, featureMapBankDepth: 256, outputFifoDepth: 2 },
         axi: { dataBits: 32, maxBurst: 8, maxOutstanding: 2 },
         maxLayers: 4,
-        output: { relu: r.relu, shift: Math.floor(r.shiftFrac * acc), bits: Math.max(2, Math.round(r.outFrac * acc)), saturate: r.saturate },
+        output: { relu: r.relu, shift: Math.floor(r.shiftFrac * acc), bits: r.activationBits, saturate: r.saturate },
       });
     } catch (e) {
       // only a rejection of the configuration itself (e.g. lookaside offsets that collide modulo a

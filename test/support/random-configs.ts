@@ -17,7 +17,8 @@ export function randomConfig(seed: number): ResolvedConfig {
     const activationBits = pick([2, 4, 5, 8]);
     const tree = weightBits + activationBits + Math.ceil(Math.log2(Math.max(1, lanes)));
     const accumulatorBits = tree + pick([0, 0, 1, 3, 8]);
-    const outBits = Math.min(accumulatorBits, pick([2, 4, 6, 8, 12]));
+    // the RTL writes outputs back into the feature-map memory as activations (generators/limits.ts)
+    const outBits = activationBits;
     const shapeKind = pick(['trident', 'L', 'offsets', 'dense'] as const);
     const h = pick([1, 1, 2, 3]);
     const pattern =

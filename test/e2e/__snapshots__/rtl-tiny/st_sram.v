@@ -10,6 +10,13 @@
 //   WIDTH        word width in bits
 //   DEPTH        words; a power of two
 //   ADDR_BITS    address width, log2(DEPTH), passed down from the resolved configuration
+//   INIT_PREFIX  simulation preload: file-name prefix; "" (the default) loads nothing
+//   INIT_TILE    tile index in the preload file name, or -1 for a name without "_t<tile>"
+//   INIT_BANK    bank index in the preload file name
+// The preload file is <INIT_PREFIX>_t<INIT_TILE>_b<INIT_BANK>.hex (or <INIT_PREFIX>_b<INIT_BANK>.hex
+// when INIT_TILE is -1): one hex word per line, address 0 first. Synthesis ignores it. The tile's
+// memories do not preload (the feature-map memory preloads through st_sram_lanes); the junction
+// generator's sj_sram, a renamed copy of this module, does.
 //
 // Ports:
 //   clk_i      clock (the memory has no reset)
@@ -19,7 +26,10 @@
 module st_sram #(
   parameter integer WIDTH = 8,
   parameter integer DEPTH = 16,
-  parameter integer ADDR_BITS = 4
+  parameter integer ADDR_BITS = 4,
+  parameter INIT_PREFIX = "",
+  parameter integer INIT_TILE = -1,
+  parameter integer INIT_BANK = 0
 ) (
   input  wire                 clk_i,
   input  wire                 we_i,
@@ -38,4 +48,14 @@ module st_sram #(
 
   assign rdata_o = rdata_q;
 
+`ifndef SYNTHESIS
+  // The file name is formatted at run time: a constant string built from the indices is not
+  // supported by every simulator (Icarus 11), a run-time $sformatf is (Icarus, Verilator).
+  initial begin
+    if (|INIT_PREFIX) begin
+      if (INIT_TILE >= 0) $readmemh($sformatf("%0s_t%0d_b%0d.hex", INIT_PREFIX, INIT_TILE, INIT_BANK), mem_q);
+      else $readmemh($sformatf("%0s_b%0d.hex", INIT_PREFIX, INIT_BANK), mem_q);
+    end
+  end
+`endif
 endmodule

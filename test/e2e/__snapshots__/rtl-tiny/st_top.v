@@ -163,10 +163,16 @@ module st_top #(
 
   // ---- the current layer's descriptor -------------------------------------------------------------
   wire [31:0] cur [0:NREG-1];
-  genvar r;
+  genvar r, lc;
   generate
     for (r = 0; r < NREG; r = r + 1) begin : g_cur
-      assign cur[r] = desc[(layer*NREG + r)*32 +: 32];
+      // a MAX_LAYERS-way multiplexer per register: a part-select of the whole list at a variable
+      // offset would synthesize as a barrel shifter over all MAX_LAYERS*NREG*32 bits
+      wire [MAX_LAYERS*32-1:0] col;
+      for (lc = 0; lc < MAX_LAYERS; lc = lc + 1) begin : g_col
+        assign col[lc*32 +: 32] = desc[(lc*NREG + r)*32 +: 32];
+      end
+      assign cur[r] = col[layer*32 +: 32];
     end
   endgenerate
   wire [1-1:0] cur_in_half = cur[0][0 +: 1];
