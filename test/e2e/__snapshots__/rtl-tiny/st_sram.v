@@ -38,7 +38,7 @@ module st_sram #(
   input  wire [ADDR_BITS-1:0] raddr_i,
   output wire [WIDTH-1:0]     rdata_o
 );
-  reg [WIDTH-1:0] mem_q [0:DEPTH-1];
+  (* sparsetile_sram *) reg [WIDTH-1:0] mem_q [0:DEPTH-1];
   reg [WIDTH-1:0] rdata_q;
 
   always @(posedge clk_i) begin

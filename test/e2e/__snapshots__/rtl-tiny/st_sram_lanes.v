@@ -35,7 +35,7 @@ module st_sram_lanes #(
   input  wire [ADDR_BITS-1:0]           raddr_i,
   output wire [LANES*LANE_BITS-1:0]     rdata_o
 );
-  reg [LANES*LANE_BITS-1:0] mem_q [0:DEPTH-1];
+  (* sparsetile_sram *) reg [LANES*LANE_BITS-1:0] mem_q [0:DEPTH-1];
   reg [LANES*LANE_BITS-1:0] rdata_q;
 
   integer l;
