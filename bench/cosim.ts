@@ -19,8 +19,7 @@ import { type ResolvedConfig } from '../contract/config.ts';
 import { loadConfig } from '../tools/configs.ts';
 import { channelGroups } from '../contract/fmap.ts';
 import { layoutFromConfig } from '../contract/layout.ts';
-import { randomLayer, syntheticLayer } from '../workloads/synthetic.ts';
-import { loadCatalogNetwork } from '../workloads/catalog/schema.ts';
+import { catalogLayer, randomLayer } from '../workloads/synthetic.ts';
 import { executeSchedule } from '../model/execute.ts';
 import { outputSize } from '../model/layer-spec.ts';
 import { buildProgram, programTiming } from '../model/program.ts';
@@ -59,12 +58,8 @@ const LAYERS: Record<'tiny' | 'paper', Record<SimName, BenchLayer>> = {
   },
 };
 
-/** AlexNet-ES conv3 at its published shape and density (synthetic weights), and the demo's random layer. */
-export function alexnetConv3(cfg: ResolvedConfig): LayerData {
-  const net = loadCatalogNetwork('alexnet-es');
-  const l = net.layers.find((x) => x.spec.name === 'conv3')!;
-  return syntheticLayer(l.spec, l.density!, 3, cfg.weightBits);
-}
+/** AlexNet-ES conv3 at its published shape and density (synthetic weights). */
+const alexnetConv3 = (cfg: ResolvedConfig): LayerData => catalogLayer('alexnet-es', 'conv3', cfg.weightBits);
 
 section('co-simulation throughput (tiny, paper)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'st-bench-cosim-'));

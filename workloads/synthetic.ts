@@ -11,7 +11,7 @@ import { SparsetileError, showValue } from '../contract/errors.ts';
 import { mulberry32 } from '../model/random.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
 import { layerSpec, type LayerGeometry } from './layer-files.ts';
-import { layerWeightCount } from './catalog/schema.ts';
+import { layerWeightCount, loadCatalogNetwork } from './catalog/schema.ts';
 
 export const SYNTHETIC_LABEL = 'synthetic weights: published per-layer densities, uniform random placement from a seed';
 
@@ -112,4 +112,15 @@ export function randomLayer(
   const acts = new Int32Array(aShape.reduce((x, y) => x * y, 1));
   for (let i = 0; i < acts.length; i++) acts[i] = rng.int(alo, ahi);
   return { spec, weights, acts };
+}
+
+/**
+ * One layer of a catalog network at its published shape and density, with synthetic weights (for
+ * example AlexNet-ES conv3, the full-size layer the benchmarks and the slow co-simulation tier run).
+ */
+export function catalogLayer(network: string, layer: string, weightBits: number, seed = 3): LayerData {
+  const net = loadCatalogNetwork(network);
+  const l = net.layers.find((x) => x.spec.name === layer);
+  if (!l) throw new SparsetileError(`catalog network "${network}" has no layer "${layer}"; it has ${net.layers.map((x) => x.spec.name).join(', ')}.`);
+  return syntheticLayer(l.spec, l.density!, seed, weightBits);
 }
