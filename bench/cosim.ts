@@ -59,7 +59,7 @@ const LAYERS: Record<'tiny' | 'paper', Record<SimName, BenchLayer>> = {
 };
 
 /** AlexNet-ES conv3 at its published shape and density (synthetic weights). */
-const alexnetConv3 = (cfg: ResolvedConfig): LayerData => catalogLayer('alexnet-es', 'conv3', cfg.weightBits);
+const alexnetConv3 = (cfg: ResolvedConfig): LayerData => catalogLayer('alexnet-es', 'conv3', cfg);
 
 section('co-simulation throughput (tiny, paper)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'st-bench-cosim-'));

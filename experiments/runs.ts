@@ -11,6 +11,7 @@ import { scheduleJob, setWeights, type JobSchedule } from '../model/schedule.ts'
 import { heuristic } from '../model/schedulers/heuristic.ts';
 import { assignFilters } from '../model/shuffle.ts';
 import type { SchedulerName } from '../model/types.ts';
+import type { PlanMode } from '../model/tile-plan.ts';
 import type { NetResult } from '../workloads/net.ts';
 import { randomLayer } from '../workloads/synthetic.ts';
 import { importRealModels, REAL_MODELS, type ImportedModel } from './models.ts';
@@ -82,7 +83,7 @@ export interface ExampleRun {
   readonly ways: readonly { readonly way: ExampleWay; readonly rows: number; readonly cycles: number; readonly sets: number }[];
 }
 
-export const EXAMPLE_WAYS = ['heuristic', 'best', 'heuristic, shuffled by rows (before)', 'heuristic, shuffled by cycles', 'best, shuffled by cycles'] as const;
+export const EXAMPLE_WAYS = ['heuristic', 'best', 'heuristic, shuffled by rows (before)', 'heuristic, shuffled by cycles', 'best, shuffled by cycles', 'best, split windows'] as const;
 export type ExampleWay = (typeof EXAMPLE_WAYS)[number];
 
 export interface ReportRuns {
@@ -146,7 +147,7 @@ export async function layerExample(plan: ReportPlan, cfg: ResolvedConfig): Promi
   const { shape, inputSize, sparsity } = plan.example;
   for (const seed of plan.example.seeds) {
     const [job] = lowerLayer(randomLayer(shape, sparsity, seed, cfg, { inputSize }), cfg.lanes, { weightsOnly: true });
-    const figures = (s: JobSchedule) => ({ rows: s.sets.reduce((a, x) => a + x.rows.length, 0), cycles: jobCycles(cfg, s, job.windows).cycles, sets: s.sets.length });
+    const figures = (s: JobSchedule, plan: PlanMode = 'round-robin') => ({ rows: s.sets.reduce((a, x) => a + x.rows.length, 0), cycles: jobCycles(cfg, s, job.windows, plan).cycles, sets: s.sets.length });
     // the shuffling before the layer objective: sort by work, chunk into sets of K, deal to tiles by heuristic rows
     const before = assignFilters(job.weights, job.filterIds.length, job.S, job.N, cfg.filtersPerTile, { tiles: cfg.tiles, offsets: cfg.offsets, lookahead: cfg.lookahead })
       .map((f) => [...f, ...new Array<number>(cfg.filtersPerTile - f.length).fill(-1)]);
@@ -160,6 +161,8 @@ export async function layerExample(plan: ReportPlan, cfg: ResolvedConfig): Promi
       { way: 'heuristic, shuffled by rows (before)', ...figures(beforeSched) },
       { way: 'heuristic, shuffled by cycles', ...figures(await scheduleJob(job, cfg, 'heuristic', { shuffle: true })) },
       { way: 'best, shuffled by cycles', ...figures(await scheduleJob(job, cfg, 'best', { shuffle: true })) },
+      // fewer sets than tiles: the idle tiles share the windows (model/tile-plan.ts split-windows, which the RTL runs)
+      { way: 'best, split windows', ...figures(await scheduleJob(job, cfg, 'best'), 'split-windows') },
     ];
     out.push({ seed, ways });
   }

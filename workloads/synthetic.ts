@@ -115,12 +115,17 @@ export function randomLayer(
 }
 
 /**
- * One layer of a catalog network at its published shape and density, with synthetic weights (for
- * example AlexNet-ES conv3, the full-size layer the benchmarks and the slow co-simulation tier run).
+ * One layer of a catalog network at its published shape and density, with synthetic weights and
+ * activations uniform over activationBits from the same seed (for example AlexNet-ES conv3, the
+ * full-size layer the benchmarks and the slow co-simulation tier run).
  */
-export function catalogLayer(network: string, layer: string, weightBits: number, seed = 3): LayerData {
+export function catalogLayer(network: string, layer: string, cfg: Pick<ResolvedConfig, 'weightBits' | 'activationBits'>, seed = 3): LayerData {
   const net = loadCatalogNetwork(network);
   const l = net.layers.find((x) => x.spec.name === layer);
   if (!l) throw new SparsetileError(`catalog network "${network}" has no layer "${layer}"; it has ${net.layers.map((x) => x.spec.name).join(', ')}.`);
-  return syntheticLayer(l.spec, l.density!, seed, weightBits);
+  const { spec, weights } = syntheticLayer(l.spec, l.density!, seed, cfg.weightBits);
+  const rng = mulberry32(seed ^ 0x5eed);
+  const acts = new Int32Array(spec.kind === 'fc' ? spec.channels * spec.groups : spec.channels * spec.groups * spec.inH * spec.inW);
+  for (let i = 0; i < acts.length; i++) acts[i] = rng.int(-(2 ** (cfg.activationBits - 1)), 2 ** (cfg.activationBits - 1) - 1);
+  return { spec, weights, acts };
 }

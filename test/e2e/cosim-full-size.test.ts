@@ -18,7 +18,7 @@ import { SLOW } from '../support/seed.ts';
 describe.runIf(SLOW)('full-size layers in Verilator (slow tier)', () => {
   it('AlexNet-ES conv3 on paper: bit-exact, cycle-exact, counters exact', async () => {
     const cfg = loadConfig('paper');
-    const layer = catalogLayer('alexnet-es', 'conv3', cfg.weightBits);
+    const layer = catalogLayer('alexnet-es', 'conv3', cfg);
     expect([layer.spec.filters, layer.spec.channels, layer.spec.kernelH, layer.spec.kernelW]).toEqual([384, 256, 3, 3]);
     const dir = mkdtempSync(join(tmpdir(), 'st-full-size-'));
     const r = await runCase({ cfg, layers: [layer], scheduler: 'heuristic', sims: ['verilator'], dir, wavesOnFailure: false, memory: { latency: 16, period: 1 } });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlan, planTiles } from '../../../model/tile-plan.ts';
+import fc from 'fast-check';
+import { tileRows } from '../../../contract/capacity.ts';
+import { planIssueFromRows } from '../../../model/cycles.ts';
+import { loadConfig } from '../../../tools/configs.ts';
 
 describe('tile plan', () => {
   it('round-robin: set s on tile s mod T, every window', () => {
@@ -24,5 +28,26 @@ describe('tile plan', () => {
   it('checkPlan names a pair that runs twice or never', () => {
     expect(() => checkPlan({ mode: 'round-robin', tiles: [{ sets: [0], winBase: 0, winCount: 2 }, { sets: [0], winBase: 1, winCount: 1 }] }, 1, 2)).toThrow('Tile plan: set 0 window 1 runs twice (again on tile 1).');
     expect(() => checkPlan({ mode: 'round-robin', tiles: [{ sets: [0], winBase: 0, winCount: 1 }] }, 1, 2)).toThrow('Tile plan: set 0 window 1 runs on no tile.');
+  });
+});
+
+describe('issue cycles under a tile plan (model/cycles.ts planIssueFromRows)', () => {
+  const cfg = loadConfig('paper'); // 4 tiles
+  it('round-robin is the default accounting; split-windows conserves the work and never makes the busiest tile busier', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 9 }), fc.integer({ min: 1, max: 50 }), (rows, windows) => {
+        const rr = planIssueFromRows(cfg, rows, windows, 'round-robin');
+        expect(rr.perTile).toEqual(tileRows(rows, cfg.tiles, windows));
+        const split = planIssueFromRows(cfg, rows, windows, 'split-windows');
+        const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+        expect(total(split.perTile)).toBe(total(rr.perTile));
+        expect(split.issueCycles).toBeLessThanOrEqual(rr.issueCycles);
+        if (rows.length >= cfg.tiles) expect(split.perTile).toEqual(rr.perTile);
+      }),
+      { seed: 20261202 },
+    );
+  });
+  it('3 sets of 10, 20 and 30 rows on 4 tiles over 7 windows: the fourth tile takes 3 of set 0\'s windows', () => {
+    expect(planIssueFromRows(cfg, [10, 20, 30], 7, 'split-windows').perTile).toEqual([40, 140, 210, 30]);
   });
 });
