@@ -75,7 +75,7 @@ const random = (name: string, sparsity: number, what: string, scheduler: Schedul
  * headers' sets do not fit in the ring of D records and the ring, not the header queue, stops the
  * fetch; 3 x 3 windows (pad 1 on a 3 x 3 input) keep each set computing long enough to fill it.
  */
-function ringFilling(c: ResolvedConfig, seed: number): LayerData[] | LayerData {
+function ringFilling(c: ResolvedConfig, seed: number): LayerData {
   const groups = Math.max(1, Math.ceil(c.weightDepth / 18));
   const filters = (SET_FIFO_DEPTH + 2) * c.tiles * c.filtersPerTile;
   return randomLayer([filters, groups * c.lanes, 3, 3], 0.5, seed, c, { inputSize: [3, 3], pad: 1 });

@@ -147,7 +147,7 @@ export async function layerExample(plan: ReportPlan, cfg: ResolvedConfig): Promi
   const { shape, inputSize, sparsity } = plan.example;
   for (const seed of plan.example.seeds) {
     const [job] = lowerLayer(randomLayer(shape, sparsity, seed, cfg, { inputSize }), cfg.lanes, { weightsOnly: true });
-    const figures = (s: JobSchedule, plan: PlanMode = 'round-robin') => ({ rows: s.sets.reduce((a, x) => a + x.rows.length, 0), cycles: jobCycles(cfg, s, job.windows, plan).cycles, sets: s.sets.length });
+    const figures = (s: JobSchedule, mode: PlanMode = 'round-robin') => ({ rows: s.sets.reduce((a, x) => a + x.rows.length, 0), cycles: jobCycles(cfg, s, job.windows, mode).cycles, sets: s.sets.length });
     // the shuffling before the layer objective: sort by work, chunk into sets of K, deal to tiles by heuristic rows
     const before = assignFilters(job.weights, job.filterIds.length, job.S, job.N, cfg.filtersPerTile, { tiles: cfg.tiles, offsets: cfg.offsets, lookahead: cfg.lookahead })
       .map((f) => [...f, ...new Array<number>(cfg.filtersPerTile - f.length).fill(-1)]);

@@ -8,7 +8,7 @@
 import { checkArraySize } from '../contract/budget.ts';
 import type { ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
-import { mulberry32 } from '../model/random.ts';
+import { mulberry32, type Rng } from '../model/random.ts';
 import type { LayerData, LayerSpec } from '../model/types.ts';
 import { layerSpec, type LayerGeometry } from './layer-files.ts';
 import { layerWeightCount, loadCatalogNetwork } from './catalog/schema.ts';
@@ -107,11 +107,16 @@ export function randomLayer(
     const v = rng.int(wlo, whi - 1);
     weights[i] = v >= 0 ? v + 1 : v;
   }
-  const alo = -(2 ** (cfg.activationBits - 1));
-  const ahi = 2 ** (cfg.activationBits - 1) - 1;
-  const acts = new Int32Array(aShape.reduce((x, y) => x * y, 1));
-  for (let i = 0; i < acts.length; i++) acts[i] = rng.int(alo, ahi);
-  return { spec, weights, acts };
+  return { spec, weights, acts: randomActs(aShape.reduce((x, y) => x * y, 1), cfg.activationBits, rng) };
+}
+
+/** `count` activations uniform over the signed range of activationBits, drawn from `rng`. */
+function randomActs(count: number, activationBits: number, rng: Rng): Int32Array {
+  const lo = -(2 ** (activationBits - 1));
+  const hi = 2 ** (activationBits - 1) - 1;
+  const acts = new Int32Array(count);
+  for (let i = 0; i < count; i++) acts[i] = rng.int(lo, hi);
+  return acts;
 }
 
 /**
@@ -124,8 +129,6 @@ export function catalogLayer(network: string, layer: string, cfg: Pick<ResolvedC
   const l = net.layers.find((x) => x.spec.name === layer);
   if (!l) throw new SparsetileError(`catalog network "${network}" has no layer "${layer}"; it has ${net.layers.map((x) => x.spec.name).join(', ')}.`);
   const { spec, weights } = syntheticLayer(l.spec, l.density!, seed, cfg.weightBits);
-  const rng = mulberry32(seed ^ 0x5eed);
-  const acts = new Int32Array(spec.kind === 'fc' ? spec.channels * spec.groups : spec.channels * spec.groups * spec.inH * spec.inW);
-  for (let i = 0; i < acts.length; i++) acts[i] = rng.int(-(2 ** (cfg.activationBits - 1)), 2 ** (cfg.activationBits - 1) - 1);
-  return { spec, weights, acts };
+  const inputs = spec.kind === 'fc' ? spec.channels * spec.groups : spec.channels * spec.groups * spec.inH * spec.inW;
+  return { spec, weights, acts: randomActs(inputs, cfg.activationBits, mulberry32(seed ^ 0x5eed)) };
 }
