@@ -163,3 +163,9 @@ export function regAddrBits(maxLayers: number): number {
   const top = LAYER_BASE + maxLayers * LAYER_STRIDE;
   return Math.ceil(Math.log2(top));
 }
+
+/**
+ * Width of LAYERS.COUNT. The register stores the whole field, so a count above maxLayers reaches the
+ * LAYERS check instead of being truncated into a valid count; config LIMITS.maxLayers fits in it.
+ */
+export const layersCountBits = (): number => regNamed(GLOBAL_REGS, 'LAYERS').fields[0].bits;

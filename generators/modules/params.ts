@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../../contract/config.ts';
 import type { HostWidths } from '../../contract/host.ts';
 import { controlFields, layoutFromConfig, slotFields, slotPlace } from '../../contract/layout.ts';
 import { indexBits } from '../../contract/bits.ts';
-import { LAYER_REGS, LAYER_TILE_REGS } from '../../contract/registers.ts';
+import { LAYER_REGS, LAYER_TILE_REGS, layersCountBits } from '../../contract/registers.ts';
 import { HEADER_FIELDS, controlOffset } from '../../contract/stream.ts';
 import { SET_FIFO_DEPTH } from '../../model/timing.ts';
 
@@ -98,6 +98,7 @@ export function paramTable(cfg: ResolvedConfig, hw: HostWidths, slotCount: numbe
     SET_FIFO_DEPTH: { value: SET_FIFO_DEPTH, doc: 'set headers queued' },
     MAX_LAYERS: { value: cfg.maxLayers, doc: 'layer descriptors held' },
     LAYER_BITS: { value: indexBits(cfg.maxLayers), doc: 'a layer index' },
+    LAYERS_COUNT_BITS: { value: layersCountBits(), doc: 'the LAYERS register (contract/registers.ts)' },
     SLOT_BITS: { value: indexBits(cfg.tiles), doc: 'an output time slot' },
     OUT_FIFO_DEPTH: { value: cfg.outputFifoDepth, doc: 'output words in flight per tile' },
     OUT_FIFO_BITS: { value: indexBits(cfg.outputFifoDepth), doc: 'an output FIFO index' },

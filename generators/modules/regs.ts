@@ -1,10 +1,9 @@
 /** st_regs: the AXI4-Lite register file, one register per entry of contract/registers.ts. */
 import type { ResolvedConfig } from '../../contract/config.ts';
 import { hostWidths } from '../../contract/host.ts';
-import { indexBits } from '../../contract/bits.ts';
 import {
   GLOBAL_REGS, LAYER_BASE, LAYER_REGS, LAYER_STRIDE, LAYER_TILE_BASE, LAYER_TILE_REGS, LAYER_TILE_STRIDE, TILE_COUNTERS, TILE_COUNTERS_BASE, TILE_COUNTERS_STRIDE,
-  regNamed, type Reg,
+  layersCountBits, regNamed, type Reg,
 } from '../../contract/registers.ts';
 import { render, template } from '../templates.ts';
 
@@ -24,7 +23,8 @@ export interface RegsView {
   readonly addrBits: number;
   readonly tiles: number;
   readonly maxLayers: number;
-  readonly layerBits: number;
+  /** Width of LAYERS.COUNT, all of which the register stores. */
+  readonly layersCountBits: number;
   readonly addrCtrl: number;
   readonly addrStatus: number;
   readonly addrError: number;
@@ -71,7 +71,7 @@ export function regsView(cfg: ResolvedConfig, header: string): RegsView {
     addrBits: hostWidths(cfg).regAddrBits,
     tiles: cfg.tiles,
     maxLayers: cfg.maxLayers,
-    layerBits: indexBits(cfg.maxLayers),
+    layersCountBits: layersCountBits(),
     addrCtrl: a('CTRL'), addrStatus: a('STATUS'), addrError: a('ERROR'), addrErrorInfo: a('ERROR_INFO'), addrLayers: a('LAYERS'), addrCycles: a('CYCLES'), addrId: a('ID'),
     idHex: cfg.hash.slice(0, 8),
     counterBase: TILE_COUNTERS_BASE, counterStride: TILE_COUNTERS_STRIDE, counterCount: TILE_COUNTERS.length,

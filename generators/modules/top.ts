@@ -44,7 +44,7 @@ export interface TopView extends LocalparamList {
 
 export const TOP = template<TopView>('st_top.v.hbs');
 
-const TOP_PARAMS = ['TILES', 'LANES', 'ACT_BANKS', 'ACT_BANK_WIDTH', 'FM_HALF_WORDS', 'FM_ADDR_BITS', 'MAX_LAYERS', 'NREG', 'LAYER_BITS', 'SLOT_BITS', 'AXI_DATA_BITS'];
+const TOP_PARAMS = ['TILES', 'LANES', 'ACT_BANKS', 'ACT_BANK_WIDTH', 'FM_HALF_WORDS', 'FM_ADDR_BITS', 'MAX_LAYERS', 'NREG', 'LAYER_BITS', 'LAYERS_COUNT_BITS', 'SLOT_BITS', 'AXI_DATA_BITS'];
 
 /** The pattern as the documentation names it. */
 export function patternDoc(cfg: ResolvedConfig): string {

@@ -15,6 +15,7 @@
 //
 // Parameters:
 //   TILES, MAX_LAYERS, LAYER_BITS, SLOT_BITS   tiles, descriptors held, a layer index, a slot
+//   COUNT_BITS                 the LAYERS register's width (its whole COUNT field)
 //
 // Ports:
 //   clk_i, rst_ni              clock; asynchronous active-low reset
@@ -29,12 +30,13 @@ module st_seq #(
   parameter integer TILES = 2,
   parameter integer MAX_LAYERS = 4,
   parameter integer LAYER_BITS = 2,
+  parameter integer COUNT_BITS = 5,
   parameter integer SLOT_BITS = 1
 ) (
   input  wire                    clk_i,
   input  wire                    rst_ni,
   input  wire                    start_req_i,
-  input  wire [LAYER_BITS:0]     layers_i,
+  input  wire [COUNT_BITS-1:0]   layers_i,
   input  wire [TILES-1:0]        tile_done_i,
   input  wire [TILES-1:0]        tile_idle_i,
   input  wire [6:1]              check_err_i,
@@ -52,7 +54,7 @@ module st_seq #(
   output wire                    abort_o
 );
   // derived constants: do not override
-  localparam [LAYER_BITS:0] MAX_L = MAX_LAYERS[LAYER_BITS:0];
+  localparam [COUNT_BITS-1:0] MAX_L = MAX_LAYERS[COUNT_BITS-1:0];
   localparam integer LAST_SLOT_INT = TILES - 1;
   localparam [SLOT_BITS-1:0] LAST_SLOT = LAST_SLOT_INT[SLOT_BITS-1:0];
 
@@ -63,7 +65,7 @@ module st_seq #(
   reg [9:0]            error_q;
   reg [15:0]           info_q;
 
-  wire layers_ok = layers_i != {(LAYER_BITS+1){1'b0}} && layers_i <= MAX_L;
+  wire layers_ok = layers_i != {COUNT_BITS{1'b0}} && layers_i <= MAX_L;
   wire start     = start_req_i && !busy_q;
 
   // this cycle's error events and the tile that raised the first of them
@@ -121,7 +123,7 @@ module st_seq #(
             abort_q <= 1'b0;
           end
         end else if (!lstart_q && all_done) begin
-          if (layer_next == layers_i) begin
+          if (layer_next == layers_i[LAYER_BITS:0]) begin  // layers_ok: the count fits LAYER_BITS + 1 bits
             busy_q <= 1'b0;
             done_q <= 1'b1;
           end else begin

@@ -11,6 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../tools/configs.ts';
 import { generateRtl, type GeneratedFile } from '../../generators/rtl.ts';
 import { synthesizeArea } from '../../generators/synth/area.ts';
+import { indexBits } from '../../contract/bits.ts';
+import { ERROR_BITS, layersCountBits } from '../../contract/registers.ts';
 import { icarusCompile, lint, runIcarus, writeDirectedJob, type DirectedJob } from '../support/rtl-support.ts';
 
 const cfg = loadConfig('tiny');
@@ -75,6 +77,22 @@ describe('tiny RTL', () => {
     // the corrupt control word also sets the sticky CONTROL error bit (bit 9) and ends the job
     expect(got.error & (1 << 9)).not.toBe(0);
     expect(got.status & 6).toBe(6);
+  });
+
+  it('a LAYERS count of 0 or above maxLayers sets the LAYERS error and runs nothing, also a count that the layer index width would truncate into a valid one', async () => {
+    const layerBits = indexBits(cfg.maxLayers);
+    const counts = [0, cfg.maxLayers + 1, 2 ** (layerBits + 1) + 1, 2 ** layersCountBits() - 1];
+    expect((2 ** (layerBits + 1) + 1) % 2 ** (layerBits + 1), 'the truncating count wraps to a valid count').toBe(1);
+    for (const layers of counts) {
+      const jobDir = join(dir, `job-layers-${layers}`);
+      writeDirectedJob(cfg, jobDir, { filters: 2, channels: 3, kernel: [3, 3], input: [3, 3], density: 0.5 }, 21, { layers });
+      const got = await runIcarus(dir, files, jobDir);
+      expect(got.log, `LAYERS = ${layers}`).not.toContain('TIMEOUT');
+      expect(got.layers, `LAYERS = ${layers} reads back whole`).toBe(layers);
+      expect(got.error, `LAYERS = ${layers}: only the LAYERS error bit`).toBe(1 << ERROR_BITS.LAYERS);
+      expect(got.status & 6, `LAYERS = ${layers}: done and error`).toBe(6);
+      expect(got.issue0, `LAYERS = ${layers}: no row issued`).toBe(0);
+    }
   });
 
   it('synthesizes with yosys (synth to gates, memories kept as $mem cells)', async () => {

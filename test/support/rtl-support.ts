@@ -111,6 +111,8 @@ export interface JobResult {
  */
 export interface DirectedOptions {
   writeWhileBusy?: boolean;
+  /** The value written to the LAYERS register (default 1, the one descriptor written). */
+  layers?: number;
   /** The testbench's external memory (default DIRECTED_MEMORY). */
   memory?: MemoryModel;
 }
@@ -204,7 +206,7 @@ export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: Directed
   // ---- descriptor writes --------------------------------------------------------------------------
   const r = (name: string, v: Record<string, number>) => ({ addr: layerRegAddr(0, name), value: packReg(regNamed(LAYER_REGS, name), v) });
   const writes = [
-    { addr: regNamed(GLOBAL_REGS, 'LAYERS').offset, value: 1 },
+    { addr: regNamed(GLOBAL_REGS, 'LAYERS').offset, value: opts.layers ?? 1 },
     r('CONTROL', { IN_HALF: 0, RELU: cfg.output.relu ? 1 : 0, SATURATE: cfg.output.saturate ? 1 : 0, SHIFT: cfg.output.shift }),
     r('IN_BASE', { WORD: 0 }), r('IN_SIZE', { H, W }), r('IN_CGROUPS', { GROUPS: Gc }), r('KERNEL', { H: R, W: Q }), r('STRIDE', { H: sh, W: sw }),
     r('DILATION', { H: 1, W: 1 }), r('PAD', { TOP: pad, LEFT: pad, BOTTOM: pad, RIGHT: pad }), r('OUT_BASE', { WORD: 0 }), r('OUT_SIZE', { H: Ho, W: Wo }),
@@ -322,6 +324,7 @@ ${opts.writeWhileBusy ? '    @(negedge clk_i); fm_we_i = 1; @(negedge clk_i); fm
     reg_read(${regNamed(GLOBAL_REGS, 'CYCLES').offset}, v); $display("CYCLES %0d", v);
     reg_read(${regNamed(GLOBAL_REGS, 'STATUS').offset}, v); $display("STATUS %0d", v);
     reg_read(${regNamed(GLOBAL_REGS, 'ERROR').offset}, v); $display("ERROR %0d", v);
+    reg_read(${regNamed(GLOBAL_REGS, 'LAYERS').offset}, v); $display("LAYERS %0d", v);
     reg_read(${tileCounterAddr(0, 'ISSUE')}, v); $display("ISSUE0 %0d", v);
     $display("BUSY %0d", busy_seen);
 ${reads.map((a) => `    @(negedge clk_i); fm_raddr_i = ${a}; @(negedge clk_i); $display("OUT ${a} %h", fm_rdata_o);`).join('\n')}
@@ -337,6 +340,8 @@ export interface SimOutput {
   busy: number;
   status: number;
   error: number;
+  /** LAYERS read back after the job. */
+  layers: number;
   issue0: number;
   outputs: Map<number, bigint>;
   /** Messages of the RTL's contract checks that fired (`st_assert: ...`). */
@@ -356,5 +361,5 @@ export async function runIcarus(rtlDir: string, rtlFiles: string[], jobDir: stri
     const m = /^OUT (\d+) ([0-9a-fA-FxXzZ]+)$/.exec(l);
     if (m) outputs.set(Number(m[1]), /^[0-9a-f]+$/i.test(m[2]) ? BigInt(`0x${m[2]}`) : -1n);
   }
-  return { cycles: num('CYCLES'), busy: num('BUSY'), status: num('STATUS'), error: num('ERROR'), issue0: num('ISSUE0'), outputs, asserts: log.split('\n').filter((l) => l.includes('st_assert: ')), log };
+  return { cycles: num('CYCLES'), busy: num('BUSY'), status: num('STATUS'), error: num('ERROR'), layers: num('LAYERS'), issue0: num('ISSUE0'), outputs, asserts: log.split('\n').filter((l) => l.includes('st_assert: ')), log };
 }

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../tools/configs.ts';
 import { checkDescriptors, descriptorErrors, descriptorWrites, type LayerDescriptor } from '../../../contract/descriptors.ts';
-import { LAYER_REGS, layerRegAddr, layerTileRegAddr, regNamed, unpackReg } from '../../../contract/registers.ts';
+import { LAYER_REGS, layerRegAddr, layerTileRegAddr, layersCountBits, regNamed, unpackReg } from '../../../contract/registers.ts';
+import { LIMITS } from '../../../contract/config.ts';
 import { burstBeats, splitBursts } from '../../../contract/bus.ts';
 
 const tiny = loadConfig('tiny');
@@ -13,6 +14,11 @@ const good: LayerDescriptor = {
 };
 
 describe('layer descriptors', () => {
+  it('the LAYERS register holds every count a configuration allows and at least one above it', () => {
+    // st_regs stores the whole COUNT field; st_seq must see maxLayers + 1 to raise the LAYERS error
+    expect(2 ** layersCountBits() - 1).toBeGreaterThan(LIMITS.maxLayers[1]);
+  });
+
   it('a good descriptor passes both the host checks and the hardware checks', () => {
     expect(() => checkDescriptors(tiny, [good])).not.toThrow();
     expect(descriptorErrors(tiny, good)).toEqual([]);

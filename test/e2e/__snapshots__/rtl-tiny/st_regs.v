@@ -55,7 +55,7 @@ module st_regs (
   input  wire [2*9*32-1:0] counters_i,
   output wire                        start_req_o,
   output wire [9:0]                  err_clear_o,
-  output wire [2:0]      layers_o,
+  output wire [5-1:0]    layers_o,
   output wire [4*25*32-1:0] desc_o
 );
   // register map: do not override
@@ -87,10 +87,12 @@ module st_regs (
   wire       w_hit;
 
   // ---- global registers ----------------------------------------------------------------------------
-  reg [2:0] layers_q;
+  // LAYERS stores its whole COUNT field, so that a count above MAX_LAYERS reaches st_seq's LAYERS
+  // check instead of being truncated into a valid one
+  reg [5-1:0] layers_q;
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) layers_q <= {(2+1){1'b0}};
-    else if (we && waddr == A_LAYERS) layers_q <= (layers_q & ~wmask[2:0]) | (s_axil_wdata_i[2:0] & wmask[2:0]);
+    if (!rst_ni) layers_q <= 5'd0;
+    else if (we && waddr == A_LAYERS) layers_q <= (layers_q & ~wmask[5-1:0]) | (s_axil_wdata_i[5-1:0] & wmask[5-1:0]);
   end
   assign start_req_o = w_take && waddr == A_CTRL && s_axil_wstrb_i[0] && s_axil_wdata_i[0];
   assign err_clear_o = (we && waddr == A_ERROR) ? (s_axil_wdata_i[9:0] & wmask[9:0]) : 10'd0;
@@ -485,7 +487,7 @@ module st_regs (
     if (raddr == A_STATUS) rd = {29'd0, |error_i, done_i, busy_i};
     else if (raddr == A_ERROR) rd = {22'd0, error_i};
     else if (raddr == A_ERROR_INFO) rd = {16'd0, err_info_i};
-    else if (raddr == A_LAYERS) rd = { {(31-2){1'b0}}, layers_q};
+    else if (raddr == A_LAYERS) rd = { {(32-5){1'b0}}, layers_q};
     else if (raddr == A_CYCLES) rd = cycles_i;
     else if (raddr == A_ID) rd = ID;
     else if (raddr == A_CTRL) rd = 32'd0;

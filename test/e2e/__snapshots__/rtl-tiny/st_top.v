@@ -74,24 +74,25 @@ module st_top #(
   output wire                          done_o
 );
   // configuration "tiny" (hash 1460c579cb793fb2): do not override
-  localparam integer TILES          = 2;  // T, tiles
-  localparam integer LANES          = 4;  // N, multiplier lanes per PE
-  localparam integer ACT_BANKS      = 3;  // activation-buffer banks, h+1
-  localparam integer ACT_BANK_WIDTH = 32;  // a feature-map or activation-buffer word
-  localparam integer FM_HALF_WORDS  = 512;  // words of one ping-pong half
-  localparam integer FM_ADDR_BITS   = 10;  // a feature-map word address, both halves
-  localparam integer MAX_LAYERS     = 4;  // layer descriptors held
-  localparam integer NREG           = 25;  // registers of a layer descriptor
-  localparam integer LAYER_BITS     = 2;  // a layer index
-  localparam integer SLOT_BITS      = 1;  // an output time slot
-  localparam integer AXI_DATA_BITS  = 64;  // AXI4 read data width
+  localparam integer TILES             = 2;  // T, tiles
+  localparam integer LANES             = 4;  // N, multiplier lanes per PE
+  localparam integer ACT_BANKS         = 3;  // activation-buffer banks, h+1
+  localparam integer ACT_BANK_WIDTH    = 32;  // a feature-map or activation-buffer word
+  localparam integer FM_HALF_WORDS     = 512;  // words of one ping-pong half
+  localparam integer FM_ADDR_BITS      = 10;  // a feature-map word address, both halves
+  localparam integer MAX_LAYERS        = 4;  // layer descriptors held
+  localparam integer NREG              = 25;  // registers of a layer descriptor
+  localparam integer LAYER_BITS        = 2;  // a layer index
+  localparam integer LAYERS_COUNT_BITS = 5;  // the LAYERS register (contract/registers.ts)
+  localparam integer SLOT_BITS         = 1;  // an output time slot
+  localparam integer AXI_DATA_BITS     = 64;  // AXI4 read data width
 
   // ---- registers and job control ------------------------------------------------------------------
   wire                        start_req, start, busy, done, lstart, abort;
   wire [9:0]                  error, err_clear;
   wire [15:0]                 err_info;
   wire [31:0]                 cycles;
-  wire [LAYER_BITS:0]         layers;
+  wire [LAYERS_COUNT_BITS-1:0] layers;
   wire [LAYER_BITS-1:0]       layer;
   wire [SLOT_BITS-1:0]        slot;
   wire [MAX_LAYERS*NREG*32-1:0] desc;
@@ -138,6 +139,7 @@ module st_top #(
     .TILES     (TILES),
     .MAX_LAYERS(MAX_LAYERS),
     .LAYER_BITS(LAYER_BITS),
+    .COUNT_BITS(LAYERS_COUNT_BITS),
     .SLOT_BITS (SLOT_BITS)
   ) u_seq (
     .clk_i      (clk_i),
@@ -304,7 +306,7 @@ module st_top #(
         .win_count_i       (t_win_count[t*24 +: 24]),
         .ho0_i             (t_ho0[t*16 +: 16]),
         .wo0_i             (t_wo0[t*16 +: 16]),
-        .layers_i          (layers),
+        .layers_i          (layers[LAYER_BITS:0]),
         .ws_addr_i         (ws_addr),
         .ws_beats_i        (ws_beats),
         .m_axi_arvalid_o   (axi_arvalid[t]),
