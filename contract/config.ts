@@ -183,8 +183,8 @@ export interface ResolvedConfig {
   readonly maxLayers: number;
   readonly output: { readonly relu: boolean; readonly shift: number; readonly bits: number; readonly saturate: boolean };
   /**
-   * Cycles from the last row's issue to its result being written in the output memory; see
-   * "Cycle semantics" in docs/architecture.md.
+   * Cycles from the issue of a window's last row to its output word entering the output writer
+   * (docs/architecture.md section 6.5).
    */
   readonly pipelineLatency: number;
   /** Multipliers in the whole design: tiles * K * N. */
@@ -287,6 +287,14 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
   if (input.memory.featureMapBankDepth < 2) {
     throw new SparsetileError(`${source}: field "memory.featureMapBankDepth" must be at least 2, so that each ping-pong half has a row per bank, got ${input.memory.featureMapBankDepth}.`);
   }
+  // a row reads activation-buffer lines up to line_lo + 2 when h >= 2 (line_lo + 1 otherwise) and
+  // the fill may write line λ only while λ < line_lo + depth (docs/architecture.md 6.3, depth requirement)
+  const minBufferLines = lookahead >= 2 ? 3 : 2;
+  if (input.memory.activationBankDepth < minBufferLines) {
+    throw new SparsetileError(
+      `${source}: field "memory.activationBankDepth" must be at least ${minBufferLines} lines for lookahead h = ${lookahead} (a row can read up to ${minBufferLines - 1} lines past the lowest one the controller still needs), got ${input.memory.activationBankDepth}; with fewer such a row waits forever. Use ${minBufferLines <= 2 ? 2 : 4} or more.`,
+    );
+  }
   if (input.output.shift >= input.accumulatorBits) {
     throw new SparsetileError(
       `${source}: field "output.shift" must be less than accumulatorBits (${input.accumulatorBits}), got ${input.output.shift}.`,
@@ -369,10 +377,11 @@ export function denseBaseline(cfg: ResolvedConfig): ResolvedConfig {
 }
 
 /**
- * Pipeline latency in cycles after the last issue cycle (in which the memories are read) until its
- * result is in the output memory, as the generated RTL implements it: product register (1),
- * registered adder-tree stages, accumulator (1), output-stage register (1), output write (1).
- * docs/architecture.md, "Cycle semantics", is the contract.
+ * Pipeline latency in cycles from the issue of a window's last row (the cycle the memories are read)
+ * to its output word entering the output writer, as the generated RTL implements it: product
+ * register (1), registered adder-tree stages, accumulator (1), output-stage register (1), the push
+ * into the output writer (1). docs/architecture.md section 6.5 is the contract; the writer's own
+ * cycles to the feature-map memory are section 6.6's.
  */
 function pipelineLatency(adderTreeStages: number): number {
   return 1 + 1 + adderTreeStages + 1 + 1;

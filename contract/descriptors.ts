@@ -105,9 +105,10 @@ export function descriptorWrites(cfg: ResolvedConfig, layers: readonly LayerDesc
 const fieldMax = (reg: Reg, field: string): number => 2 ** reg.fields.find((x) => x.name === field)!.bits - 1;
 
 /**
- * The ERROR bits the hardware sets when it starts this layer (checks of the descriptor alone; the
- * weight-stream checks of the fetcher come on top): what a descriptor the host should have rejected
- * does to the RTL. An empty list for a good descriptor.
+ * The ERROR bits the hardware sets for this descriptor alone: st_desc_check's layer-start checks and
+ * the fetcher's stream-alignment check (STREAM, which fires when the fetcher moves to the stream,
+ * possibly before the layer starts); the set-header checks of the stream's contents come on top.
+ * What a descriptor the host should have rejected does to the RTL; an empty list for a good one.
  */
 export function descriptorErrors(cfg: ResolvedConfig, d: LayerDescriptor): ErrorName[] {
   const errs = new Set<ErrorName>();

@@ -52,7 +52,7 @@ export const ERROR_DOCS: Record<ErrorName, string> = {
   WIN_STRIDE: 'WIN_STRIDE is not ceil((S + h)/(h + 1)) for S = KH*KW*IN_CGROUPS',
   WINDOWS: 'a tile\'s window range leaves the output, or WIN_BASE disagrees with WIN_START',
   CHANNELS: 'OUT_CHANNELS is 0 or exceeds OUT_CGROUPS*N, or a set header\'s channel base is not below OUT_CHANNELS',
-  STREAM: 'a weight stream is not beat-aligned, a set header has 0 rows or more than the weight ring holds, or the stream length disagrees with its sets',
+  STREAM: 'a weight stream is not beat-aligned, or a set header has 0 rows or more than the weight ring holds (a stream length that disagrees with its sets is not detected)',
   AXI: 'the external memory answered a read with an error response, or RLAST on the wrong beat',
   CONTROL: 'a row\'s step delta is outside 1..h+1 (a corrupt control word)',
 };

@@ -203,7 +203,10 @@ module st_controller #(
       credits_q <= CREDITS_C; freed_q <= 32'd0; rec_prev_q <= 32'd0; oaddr_q <= {FM_ADDR_BITS{1'b0}};
       sets_q <= 16'd0; qw_q <= 16'd0; ocg_q <= 16'd0; wcount_q <= 24'd0; ostart_q <= {FM_ADDR_BITS{1'b0}};
     end else if (start_i) begin
+      // the step position too: after an abort mid-window it is not 0, and line_lo_o would let the
+      // fill of the next job run ahead of the lines its first window reads
       st_q <= S_IDLE; credits_q <= CREDITS_C; freed_q <= 32'd0; rec_prev_q <= 32'd0; win_line_q <= 32'd0;
+      quo_q <= 16'd0; res_q <= ZERO_R;
     end else begin
       st_q <= st_d; first_q <= first_d; rp_q <= rp_d; base_q <= base_d; rows_q <= rows_d; chan_q <= chan_d;
       sc_q <= sc_d; wc_q <= wc_d; win_line_q <= win_line_d; quo_q <= quo_d; res_q <= res_d;

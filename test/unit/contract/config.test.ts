@@ -48,6 +48,16 @@ describe('named configurations', () => {
 });
 
 describe('validation errors (exact text)', () => {
+  it('an activation buffer too shallow for the lookahead', () => {
+    const c = tiny();
+    expect(loadConfig('tiny').lookahead).toBe(2);
+    (c.memory as { activationBankDepth: number }).activationBankDepth = 2;
+    expect(errorOf(c)).toBe(
+      'x.json: field "memory.activationBankDepth" must be at least 3 lines for lookahead h = 2 (a row can read up to 2 lines past the lowest one the controller still needs), got 2; with fewer such a row waits forever. Use 4 or more.',
+    );
+    (c.memory as { activationBankDepth: number }).activationBankDepth = 4;
+    expect(() => resolveConfig(c, 'x.json')).not.toThrow();
+  });
   it('unknown key', () => {
     expect(errorOf({ ...tiny(), lane: 4 })).toBe(
       'x.json: unknown key "lane" at the top level. Every key must be one the schema defines (see docs/architecture.md, "Configuration"); remove it or fix its spelling.',
