@@ -1,36 +1,41 @@
 /**
- * Access counts of the current architecture (docs/architecture.md sections 5, 6 and 8), read from a
- * layer's schedules and the configuration: what each memory array is read and written, how many
+ * Access counts of the memory system (docs/architecture.md sections 5, 6 and 8), from a layer's
+ * schedules, its tile plan and its geometry: what each memory array is read and written, how many
  * arithmetic operations run, and what crosses the chip boundary, per job and per layer, for three
  * ways of running the layer:
  *
  *   dense     the dense baseline (contract/config.ts denseBaseline) runs all S steps of every set;
- *             every multiplier, adder and memory works in every cycle.
+ *             every multiplier, adder and memory works in every issued row.
  *   gating    the same cycles and memory traffic as dense, but a multiplier whose weight is zero is
  *             gated: it and its adder-tree add cost no energy (the adds of a PE's row are e - 1 for
  *             e non-zero weights).
  *   skipping  this design: the configuration's interconnect, the schedule's rows (fewer rows, so
- *             fewer weight-memory, activation-memory and buffer reads); the empty slots of a
+ *             fewer weight-ring, activation-buffer and operand reads); the empty slots of a
  *             processed row are not gated.
  *
- * The memory system is a described thing: MEMORY_SYSTEM lists one function per memory, each
- * returning its arrays (kind, copies, width, depth) with their reads and writes. Issue 10's
- * feature-map memory and streamed weight memory replace entries of that list. Counts are those of
- * issued rows: the RTL's idle reads (the control bank reads address 0 while idle, section 6) are not
- * counted. Zero activations are not exploited by any mode.
+ * The counts are those of section 8.4's per-tile counters, worked out from the work alone (tileWork),
+ * so that they exist for any layer, also one that does not fit the chip's memories: for a program
+ * that runs, they equal model/timing.ts's counters (test/unit/model/access-energy.test.ts), which
+ * co-simulation checks against the RTL's; BUF_WRITES is the lines the fill walks, of which a layer's
+ * last few may be cut off when the layer ends (the counter is at most this). Idle reads (a
+ * controller that waits keeps reading its row) are not counted; zero activations are not exploited.
  */
 import { denseBaseline, type ResolvedConfig } from '../contract/config.ts';
-import { rowsHw, windowStride } from '../contract/capacity.ts';
+import { rowsHw } from '../contract/capacity.ts';
+import { channelGroups, regionWords } from '../contract/fmap.ts';
+import { stepAddress, fillLines, type FillGeometry } from './address-gen.ts';
 import { jobCycles } from './cycles.ts';
 import { weightImageStorage } from './compression/storage.ts';
 import { lowerLayer, type LoweredJob } from './lower.ts';
 import { scheduleJob, type JobSchedule } from './schedule.ts';
+import { planTiles, type PlanMode } from './tile-plan.ts';
+import { outputGroups, type TileCounters } from './timing.ts';
 import type { LayerData, LayerSpec, SchedulerName } from './types.ts';
 
 export type Mode = 'dense' | 'gating' | 'skipping';
 export const MODES: readonly Mode[] = ['dense', 'gating', 'skipping'];
 
-export type MemoryName = 'weightMemory' | 'activationMemory' | 'activationBuffer' | 'outputMemory';
+export type MemoryName = 'weightMemory' | 'activationMemory' | 'activationBuffer' | 'outputFifo';
 
 /** One kind of physical memory array and what the job does to it, summed over all its copies. */
 export interface ArrayAccess {
@@ -58,26 +63,27 @@ export interface OpCount {
   readonly count: number;
 }
 
-/** What crosses the chip boundary for one job, in bits (bytes = ceil(bits / 8) of each stream). */
+/** What crosses the chip boundary for one job, in bits. */
 export interface OffChip {
-  /** The weight-memory image as it is (slots and control words). */
+  /** The weight streams as the tiles fetch them over AXI (AXI_BYTES x 8: headers and record padding included). */
   readonly weightBits: number;
-  /** The same image with the slot streams run-length coded (contract/rle.ts), bus-word padding included. */
+  /** The slot streams run-length coded (contract/rle.ts), bus-word padding included, plus the control words. */
   readonly weightBitsRle: number;
-  /** The job's input feature map, C * H * W activations, once. */
+  /** The job's input feature map as the host writes it: brick words of N lanes. */
   readonly inputBits: number;
-  /** The job's outputs, Fj * Wn values of output.bits, once. */
+  /** The job's output feature map as the host reads it: brick words of N lanes. */
   readonly outputBits: number;
 }
 
 /** A job's or a layer's counts in one mode. */
 export interface AccessFigures {
   readonly mode: Mode;
+  /** Compute cycles (section 8.6): the memory system's stalls add cycles but no accesses. */
   readonly cycles: number;
-  /** Rows issued over all tiles: the sum over sets of Wn * rowsHw. */
+  /** Rows issued over all tiles (the ISSUE counters' sum). */
   readonly issuedRows: number;
-  /** Rows of the weight-memory image: the sum over sets of rowsHw. */
-  readonly imageRows: number;
+  /** Row records written into the weight rings (a set's rows, once per tile that runs it). */
+  readonly ringRows: number;
   readonly arrays: readonly ArrayAccess[];
   readonly ops: readonly OpCount[];
   readonly offChip: OffChip;
@@ -85,99 +91,158 @@ export interface AccessFigures {
 
 export type JobAccess = AccessFigures;
 
-/** What the memory functions read: one job's schedule on the configuration that runs it. */
+/** One tile's work in a job: section 8.4's counters, and the row records and output words behind them. */
+export interface TileWork extends Pick<TileCounters, 'ISSUE' | 'FM_READS' | 'BUF_WRITES' | 'BUF_READS' | 'OUT_WRITES' | 'AXI_BYTES'> {
+  /** Row records the tile's fetcher writes into its weight ring. */
+  readonly ringRows: number;
+  /** Output words (K outputs, one per set and window) through the tile's output FIFO. */
+  readonly fifoWords: number;
+}
+
+/** The fill's geometry of a job (section 6.3): an FC layer is a 1 x 1 image. */
+export function jobFillGeometry(spec: LayerSpec, job: Pick<LoweredJob, 'outW'>, lanes: number): FillGeometry {
+  const fc = spec.kind === 'fc';
+  return {
+    inBase: 0, inH: fc ? 1 : spec.inH, inW: fc ? 1 : spec.inW, inCgroups: channelGroups(spec.channels, lanes),
+    kernelH: spec.kernelH, kernelW: spec.kernelW, strideH: spec.strideH, strideW: spec.strideW, dilationH: spec.dilationH, dilationW: spec.dilationW,
+    padTop: spec.padTop, padLeft: spec.padLeft, outW: job.outW,
+  };
+}
+
+/** Output channel positions of a job: PE k of set s writes position s*K + k (section 5.6), up to the last real filter. */
+export const jobOutChannels = (sched: JobSchedule, K: number): number =>
+  sched.sets.reduce((m, set, s) => set.filters.reduce((mm, f, k) => (f < 0 ? mm : Math.max(mm, s * K + k + 1)), m), 0);
+
+/**
+ * Each tile's counters for one job under a tile plan, from section 8.4's consequences: ISSUE =
+ * Σ rowsHw·WIN_COUNT over its sets, BUF_READS = (h+1)·ISSUE, OUT_WRITES = Σ WIN_COUNT·(groups of the
+ * set), AXI_BYTES = its stream (a header and rowsHw row records per set), FM_READS = the valid steps
+ * of the lines its fill walks (every set walks the tile's window range), BUF_WRITES = those lines.
+ */
+export function tileWork(cfg: ResolvedConfig, spec: LayerSpec, job: Pick<LoweredJob, 'S' | 'windows' | 'outW'>, sched: JobSchedule, plan: PlanMode = 'round-robin'): TileWork[] {
+  const K = cfg.filtersPerTile;
+  const N = cfg.lanes;
+  const g = jobFillGeometry(spec, job, N);
+  const Qw = fillLines(g, cfg.lookahead);
+  const outChannels = jobOutChannels(sched, K);
+  const valid = new Float64Array(job.windows + 1); // prefix sums of the valid steps per window
+  for (let w = 0; w < job.windows; w++) {
+    let n = 0;
+    for (let t = 0; t < job.S; t++) if (stepAddress(g, w, t) >= 0) n++;
+    valid[w + 1] = valid[w] + n;
+  }
+  return planTiles(sched.sets.length, job.windows, cfg.tiles, plan).tiles.map((a) => {
+    const rows = a.sets.reduce((x, s) => x + rowsHw(sched.sets[s].rows.length), 0);
+    const groups = a.sets.reduce((x, s) => x + outputGroups(s * K, K, outChannels, N).count, 0);
+    const issue = rows * a.winCount;
+    return {
+      ISSUE: issue,
+      FM_READS: a.sets.length * (valid[a.winBase + a.winCount] - valid[a.winBase]),
+      BUF_WRITES: a.sets.length * a.winCount * Qw,
+      BUF_READS: cfg.activationBanks * issue,
+      OUT_WRITES: groups * a.winCount,
+      AXI_BYTES: (rows + a.sets.length) * cfg.recordBytes,
+      ringRows: rows,
+      fifoWords: a.sets.length * a.winCount,
+    };
+  });
+}
+
+/** What the memory functions read: one job on the configuration that runs it. */
 export interface JobPlan {
   readonly cfg: ResolvedConfig;
+  readonly spec: LayerSpec;
+  readonly job: LoweredJob;
   readonly sched: JobSchedule;
-  readonly windows: number;
-  /** Filters of the job (Fj). */
-  readonly filters: number;
-  /** Input activations of the job's group, C * H * W. */
-  readonly inputActivations: number;
+  readonly plan: PlanMode;
   readonly gated: boolean;
 }
 
-interface PlanFigures {
-  readonly issuedRows: number;
-  readonly imageRows: number;
+interface Work {
+  readonly tiles: readonly TileWork[];
+  /** Σ over tiles. */
+  readonly sum: Readonly<Record<keyof TileWork, number>>;
+  /** Feature-map words of the job's input and output regions. */
+  readonly inputWords: number;
+  readonly outputWords: number;
 }
 
-const figures = (p: JobPlan): PlanFigures => {
-  let issuedRows = 0;
-  let imageRows = 0;
-  for (const set of p.sched.sets) {
-    imageRows += rowsHw(set.rows.length);
-    issuedRows += p.windows * rowsHw(set.rows.length);
-  }
-  return { issuedRows, imageRows };
-};
+function work(p: JobPlan): Work {
+  const tiles = tileWork(p.cfg, p.spec, p.job, p.sched, p.plan);
+  const keys = Object.keys(tiles[0]) as (keyof TileWork)[];
+  const sum = Object.fromEntries(keys.map((k) => [k, tiles.reduce((a, t) => a + t[k], 0)])) as Record<keyof TileWork, number>;
+  const g = jobFillGeometry(p.spec, p.job, p.cfg.lanes);
+  const outCg = channelGroups(jobOutChannels(p.sched, p.cfg.filtersPerTile), p.cfg.lanes);
+  return { tiles, sum, inputWords: regionWords(g.inH, g.inW, g.inCgroups), outputWords: regionWords(p.job.outH, p.job.outW, outCg) };
+}
 
 /**
- * Weight memory (section 5): per tile, weightDataBanks data banks and one control bank, all read at
- * the row's address once per issued row; the host writes each image row once per job.
+ * Weight ring (sections 5.3, 6.4): per tile, weightDataBanks data banks and one control bank, all
+ * read once per issued row and written once per row record the fetcher brings in.
  */
-export function weightMemory(p: JobPlan, f: PlanFigures): ArrayAccess[] {
+export function weightMemory(p: JobPlan, w: Work): ArrayAccess[] {
   const { cfg } = p;
   return [
     { memory: 'weightMemory', array: 'data bank', kind: 'sram', copies: cfg.tiles * cfg.weightDataBanks, widthBits: cfg.weightBankWidth, depthWords: cfg.weightDepth,
-      reads: f.issuedRows * cfg.weightDataBanks, writes: f.imageRows * cfg.weightDataBanks },
+      reads: w.sum.ISSUE * cfg.weightDataBanks, writes: w.sum.ringRows * cfg.weightDataBanks },
     { memory: 'weightMemory', array: 'control bank', kind: 'sram', copies: cfg.tiles, widthBits: cfg.controlBits, depthWords: cfg.weightDepth,
-      reads: f.issuedRows, writes: f.imageRows },
+      reads: w.sum.ISSUE, writes: w.sum.ringRows },
   ];
 }
 
 /**
- * Activation memory (sections 5 and 6): per tile, h+1 banks, every bank read once per issued row;
- * the host writes Wn * Qw words into every bank, broadcast into every tile's copy.
+ * Feature-map (activation) memory (sections 5.4, 6.3, 6.6): featureMapBanks banks per tile; each
+ * tile's fill reads its own copy (FM_READS); every write goes to all T copies: the host's input
+ * words and every tile's output words (OUT_WRITES); the host reads the outputs out of one copy.
  */
-export function activationMemory(p: JobPlan, f: PlanFigures): ArrayAccess[] {
+export function activationMemory(p: JobPlan, w: Work): ArrayAccess[] {
   const { cfg } = p;
-  const B = cfg.activationBanks;
-  const Qw = windowStride(p.sched.S, cfg.lookahead);
   return [
-    { memory: 'activationMemory', array: 'bank', kind: 'sram', copies: cfg.tiles * B, widthBits: cfg.activationBankWidth, depthWords: cfg.activationBankDepth,
-      reads: f.issuedRows * B, writes: cfg.tiles * B * p.windows * Qw },
+    { memory: 'activationMemory', array: 'feature-map bank', kind: 'sram', copies: cfg.tiles * cfg.featureMapBanks, widthBits: cfg.activationBankWidth, depthWords: cfg.featureMapBankDepth,
+      reads: w.sum.FM_READS + w.outputWords, writes: cfg.tiles * (w.inputWords + w.sum.OUT_WRITES) },
   ];
 }
 
 /**
- * Activation buffer (section 6): the banks' read registers, loaded with h+1 words per issued row;
- * each of the K * N multipliers reads one activation operand from it per issued row.
+ * Activation buffer (sections 5.5, 6.5): h+1 banks of activationBankDepth lines per tile, a line
+ * written as h+1 bank words (BUF_WRITES) and every bank read per issued row (BUF_READS); each of the
+ * K·N multipliers then reads its operand from the rotated bank outputs through its mux.
  */
-export function activationBuffer(p: JobPlan, f: PlanFigures): ArrayAccess[] {
+export function activationBuffer(p: JobPlan, w: Work): ArrayAccess[] {
   const { cfg } = p;
   const B = cfg.activationBanks;
   return [
-    { memory: 'activationBuffer', array: 'row register', kind: 'regfile', copies: cfg.tiles * B, widthBits: cfg.activationBankWidth, depthWords: 0,
-      reads: 0, writes: f.issuedRows * B },
+    { memory: 'activationBuffer', array: 'bank', kind: 'sram', copies: cfg.tiles * B, widthBits: cfg.activationBankWidth, depthWords: cfg.activationBankDepth,
+      reads: w.sum.BUF_READS, writes: w.sum.BUF_WRITES * B },
     { memory: 'activationBuffer', array: 'operand read', kind: 'regfile', copies: cfg.tiles * cfg.filtersPerTile * cfg.lanes, widthBits: cfg.activationBits, depthWords: 0,
-      reads: f.issuedRows * cfg.filtersPerTile * cfg.lanes, writes: 0 },
+      reads: w.sum.ISSUE * cfg.filtersPerTile * cfg.lanes, writes: 0 },
   ];
 }
 
-/** Output memory (section 5): one word of K outputs per set and window, written once and read out once by the host. */
-export function outputMemory(p: JobPlan): ArrayAccess[] {
+/** Output FIFO (section 6.6): one word of K outputs per set and window, pushed once and popped once by the output writer. */
+export function outputFifo(p: JobPlan, w: Work): ArrayAccess[] {
   const { cfg } = p;
-  const words = p.sched.sets.length * p.windows;
   return [
-    { memory: 'outputMemory', array: 'word', kind: 'sram', copies: cfg.tiles, widthBits: cfg.outputWordBits, depthWords: cfg.featureMapBankDepth, reads: words, writes: words },
+    { memory: 'outputFifo', array: 'word', kind: 'regfile', copies: cfg.tiles, widthBits: cfg.outputWordBits, depthWords: 0, reads: w.sum.fifoWords, writes: w.sum.fifoWords },
   ];
 }
 
-/** The memory system of the current architecture, one function per memory. */
-export const MEMORY_SYSTEM: readonly ((p: JobPlan, f: PlanFigures) => ArrayAccess[])[] = [weightMemory, activationMemory, activationBuffer, outputMemory];
+/** The memory system, one function per memory. */
+export const MEMORY_SYSTEM: readonly ((p: JobPlan, w: Work) => ArrayAccess[])[] = [weightMemory, activationMemory, activationBuffer, outputFifo];
 
 /**
  * Arithmetic per issued row and PE: N multiplies, N - 1 adder-tree adds, one accumulator add. With
  * gating, a zero weight's multiply is not counted and a PE row with e non-zero weights counts
- * max(e - 1, 0) tree adds; the accumulator still runs.
+ * max(e - 1, 0) tree adds; the accumulator still runs. Every set runs every window once, whatever
+ * the tile plan.
  */
-export function arithmetic(p: JobPlan, f: PlanFigures): OpCount[] {
+export function arithmetic(p: JobPlan, w: Work): OpCount[] {
   const { cfg } = p;
   const K = cfg.filtersPerTile;
   const N = cfg.lanes;
-  let mults = f.issuedRows * K * N;
-  let treeAdds = f.issuedRows * K * (N - 1);
+  const issued = w.sum.ISSUE;
+  let mults = issued * K * N;
+  let treeAdds = issued * K * (N - 1);
   if (p.gated) {
     mults = 0;
     treeAdds = 0;
@@ -186,8 +251,8 @@ export function arithmetic(p: JobPlan, f: PlanFigures): OpCount[] {
         for (let k = 0; k < K; k++) {
           let e = 0;
           for (let l = 0; l < N; l++) if (row.weights[k * N + l] !== 0) e++;
-          mults += p.windows * e;
-          treeAdds += p.windows * Math.max(e - 1, 0);
+          mults += p.job.windows * e;
+          treeAdds += p.job.windows * Math.max(e - 1, 0);
         }
       }
     }
@@ -195,7 +260,7 @@ export function arithmetic(p: JobPlan, f: PlanFigures): OpCount[] {
   return [
     { op: 'mult', unit: 'multipliers', widths: [cfg.weightBits, cfg.activationBits], count: mults },
     { op: 'add', unit: 'adder tree', widths: [cfg.treeBits], count: treeAdds },
-    { op: 'add', unit: 'accumulators', widths: [cfg.accumulatorBits], count: f.issuedRows * K },
+    { op: 'add', unit: 'accumulators', widths: [cfg.accumulatorBits], count: issued * K },
   ];
 }
 
@@ -207,20 +272,19 @@ export interface AccessOptions {
 }
 
 export function jobAccess(mode: Mode, p: JobPlan, o: AccessOptions): JobAccess {
-  const f = figures(p);
-  const { cycles } = jobCycles(p.cfg, p.sched, p.windows);
+  const w = work(p);
   return {
     mode,
-    cycles,
-    issuedRows: f.issuedRows,
-    imageRows: f.imageRows,
-    arrays: MEMORY_SYSTEM.flatMap((m) => m(p, f)),
-    ops: arithmetic(p, f),
+    cycles: jobCycles(p.cfg, p.sched, p.job.windows, p.plan).cycles,
+    issuedRows: w.sum.ISSUE,
+    ringRows: w.sum.ringRows,
+    arrays: MEMORY_SYSTEM.flatMap((m) => m(p, w)),
+    ops: arithmetic(p, w),
     offChip: {
-      weightBits: weightImageStorage(p.cfg, [p.sched], { busBits: o.busBits }).totalBits,
+      weightBits: 8 * w.sum.AXI_BYTES,
       weightBitsRle: weightImageStorage(p.cfg, [p.sched], { busBits: o.busBits, rleRunBits: o.rleRunBits }).totalBits,
-      inputBits: p.inputActivations * p.cfg.activationBits,
-      outputBits: p.filters * p.windows * p.cfg.output.bits,
+      inputBits: w.inputWords * p.cfg.activationBankWidth,
+      outputBits: w.outputWords * p.cfg.activationBankWidth,
     },
   };
 }
@@ -251,7 +315,7 @@ export function sumJobs(mode: Mode, jobs: readonly JobAccess[]): LayerAccess {
     mode,
     cycles: sum((j) => j.cycles),
     issuedRows: sum((j) => j.issuedRows),
-    imageRows: sum((j) => j.imageRows),
+    ringRows: sum((j) => j.ringRows),
     arrays: [...arrays.values()],
     ops: [...ops.values()],
     offChip: {
@@ -272,22 +336,24 @@ export interface LayerPlans {
   readonly scheds: readonly JobSchedule[];
   readonly denseCfg: ResolvedConfig;
   readonly denseScheds: readonly JobSchedule[];
+  /** How the sets and windows are dealt to the tiles (model/tile-plan.ts), in every mode. */
+  readonly plan: PlanMode;
 }
 
 /** Schedules the dense baseline's rows for jobs already scheduled on cfg (filters in the same sets). */
-export async function layerPlans(spec: LayerSpec, jobs: readonly LoweredJob[], cfg: ResolvedConfig, scheds: readonly JobSchedule[]): Promise<LayerPlans> {
+export async function layerPlans(spec: LayerSpec, jobs: readonly LoweredJob[], cfg: ResolvedConfig, scheds: readonly JobSchedule[], plan: PlanMode = 'round-robin'): Promise<LayerPlans> {
   const denseCfg = cfg.dense ? cfg : denseBaseline(cfg);
   const denseScheds: JobSchedule[] = [];
   for (const job of jobs) denseScheds.push(await scheduleJob(job, denseCfg, 'dense'));
-  return { spec, jobs, cfg, scheds, denseCfg, denseScheds };
+  return { spec, jobs, cfg, scheds, denseCfg, denseScheds, plan };
 }
 
 /** Lowers a layer (weights only), schedules it on cfg with `scheduler`, and the dense baseline's rows beside it. */
-export async function planLayer(data: LayerData, cfg: ResolvedConfig, scheduler: SchedulerName, opts: { shuffle?: boolean; seed?: number } = {}): Promise<LayerPlans> {
+export async function planLayer(data: LayerData, cfg: ResolvedConfig, scheduler: SchedulerName, opts: { shuffle?: boolean; seed?: number; plan?: PlanMode } = {}): Promise<LayerPlans> {
   const jobs = lowerLayer(data, cfg.lanes, { weightsOnly: true });
   const scheds: JobSchedule[] = [];
   for (const job of jobs) scheds.push(await scheduleJob(job, cfg, scheduler, opts));
-  return layerPlans(data.spec, jobs, cfg, scheds);
+  return layerPlans(data.spec, jobs, cfg, scheds, opts.plan);
 }
 
 /** The layer's counts in all three modes. */
@@ -296,18 +362,14 @@ export function layerAccessAll(plans: LayerPlans, o: AccessOptions): Record<Mode
 }
 
 export function layerAccess(plans: LayerPlans, mode: Mode, o: AccessOptions): LayerAccess {
-  const { spec } = plans;
-  const inputActivations = spec.channels * spec.inH * spec.inW;
-  const jobs = plans.jobs.map((job, j) => {
-    const skipping = mode === 'skipping';
-    return jobAccess(mode, {
-      cfg: skipping ? plans.cfg : plans.denseCfg,
-      sched: skipping ? plans.scheds[j] : plans.denseScheds[j],
-      windows: job.windows,
-      filters: job.filterIds.length,
-      inputActivations,
-      gated: mode === 'gating',
-    }, o);
-  });
+  const skipping = mode === 'skipping';
+  const jobs = plans.jobs.map((job, j) => jobAccess(mode, {
+    cfg: skipping ? plans.cfg : plans.denseCfg,
+    spec: plans.spec,
+    job,
+    sched: skipping ? plans.scheds[j] : plans.denseScheds[j],
+    plan: plans.plan,
+    gated: mode === 'gating',
+  }, o));
   return sumJobs(mode, jobs);
 }

@@ -179,12 +179,12 @@ export function lookupCost(table: EnergyTable, cls: EnergyClass, widths: readonl
 // ------------------------------------------------------------------------------------- energy
 
 export type Component = MemoryName | 'offChip' | 'multipliers' | 'adders';
-export const COMPONENTS: readonly Component[] = ['weightMemory', 'activationMemory', 'activationBuffer', 'outputMemory', 'offChip', 'multipliers', 'adders'];
+export const COMPONENTS: readonly Component[] = ['weightMemory', 'activationMemory', 'activationBuffer', 'outputFifo', 'offChip', 'multipliers', 'adders'];
 export const COMPONENT_LABELS: Readonly<Record<Component, string>> = {
-  weightMemory: 'weight memory',
-  activationMemory: 'activation memory',
+  weightMemory: 'weight memory (ring)',
+  activationMemory: 'activation memory (feature maps)',
   activationBuffer: 'activation buffer',
-  outputMemory: 'output memory',
+  outputFifo: 'output FIFO',
   offChip: 'off-chip (DRAM)',
   multipliers: 'multipliers',
   adders: 'adders',

@@ -31,7 +31,7 @@ describe('sparsetile energy and compress', () => {
     }
     expect(layer.energy.modes.gating.totalPJ).toBeLessThan(layer.energy.modes.dense.totalPJ);
     const csv = readFileSync(join(dir, 'e.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('layer,mode,cycles,issuedRows,totalPJ,weightMemoryPJ,activationMemoryPJ,activationBufferPJ,outputMemoryPJ,offChipPJ,multipliersPJ,addersPJ,offChipWeightBits,offChipWeightBitsRle,offChipInputBits,offChipOutputBits');
+    expect(csv[0]).toBe('layer,mode,cycles,issuedRows,totalPJ,weightMemoryPJ,activationMemoryPJ,activationBufferPJ,outputFifoPJ,offChipPJ,multipliersPJ,addersPJ,offChipWeightBits,offChipWeightBitsRle,offChipInputBits,offChipOutputBits');
     expect(csv.slice(1).map((l) => l.split(',')[1])).toEqual(['dense', 'gating', 'skipping']);
   });
 

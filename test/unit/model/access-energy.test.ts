@@ -6,22 +6,25 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../tools/configs.ts';
 import { SparsetileError } from '../../../contract/errors.ts';
-import { resolveConfig } from '../../../contract/config.ts';
 import { DEFAULT_ENERGY_TABLE } from '../../../cli/energy.ts';
-import { layerAccessAll, planLayer, type LayerAccess } from '../../../model/access.ts';
+import { layerAccessAll, planLayer, tileWork, type LayerAccess } from '../../../model/access.ts';
 import { energyBreakdown, layerEnergy, lookupCost, parseEnergyTable } from '../../../model/energy.ts';
 import type { LayerData } from '../../../model/types.ts';
+import fc from 'fast-check';
+import { layoutFromConfig } from '../../../contract/layout.ts';
+import { buildProgram, programTiming } from '../../../model/program.ts';
+import type { PlanMode } from '../../../model/tile-plan.ts';
+import { randomLayer } from '../../../workloads/synthetic.ts';
+import { fcParams, seedTag } from '../../support/seed.ts';
 
 // tiny: N = 4 lanes, K = 2 PEs, T = 2 tiles, 8-bit weights and activations, trident <2,3>:
 // codes 0 (0,0), 1 (1,-1), 2 (1,0), 3 (1,1), 4 (2,0), 5 (2,2); h = 2; slot 8 + 3 = 11 bits;
-// control {last, delta} 1 + 2 = 3 bits; per-pe banking: 2 data banks of 4 x 11 = 44 bits, 256 deep;
-// 3 activation banks of 4 x 8 = 32 bits, 256 deep; output words 2 x 8 = 16 bits, 128 deep;
-// adder tree 8 + 8 + 2 = 18 bits, accumulator 24 bits; pipeline latency 1 + 1 (tree stage) + 1 + 1 + 1 = 5.
-// The depths are pinned to the values this layer was worked out with: since issue 10, tiny's
-// activationBankDepth sizes the activation-buffer staging ring (16 lines) and the outputs go to the
-// feature-map memory (256 rows per bank); model/access.ts still describes the lowered memory system.
-const tiny = loadConfig('tiny');
-const cfg = resolveConfig({ ...tiny.input, memory: { ...tiny.input.memory, activationBankDepth: 256, featureMapBankDepth: 128 } });
+// control {last, delta} 1 + 2 = 3 bits; per-pe banking: a weight ring of 2 data banks of
+// 4 x 11 = 44 bits and a control bank, 256 records; weight-stream records of 2 x 64-bit beats = 16
+// bytes; 4 feature-map banks of 4 x 8 = 32-bit words, 256 deep; 3 activation-buffer banks of 32
+// bits, 16 lines; output words 2 x 8 = 16 bits; adder tree 8 + 8 + 2 = 18 bits, accumulator 24
+// bits; pipeline latency 1 + 1 (tree stage) + 1 + 1 + 1 = 5.
+const cfg = loadConfig('tiny');
 
 // A conv layer of F = 2 filters, C = 4 channels, a 1 x 3 kernel on a 1 x 4 image: 2 windows,
 // S = 1 * 3 * ceil(4 / 4) = 3 steps, step t = kernel column q, lane l = channel c.
@@ -66,42 +69,45 @@ describe('access counts and energy of a hand-worked layer', async () => {
 
   it('skipping: one row per window on the design', () => {
     const a = access.skipping;
-    // one set, 1 row, 2 windows: 2 issued rows on tile 0; cycles 2 + 5
-    expect([a.issuedRows, a.imageRows, a.cycles]).toEqual([2, 1, 7]);
+    // one set, on tile 0 (round-robin), 1 row, 2 windows: 2 issued rows; cycles 2 + 5; 1 row record in the ring
+    expect([a.issuedRows, a.ringRows, a.cycles]).toEqual([2, 1, 7]);
     expect(counts(a)).toEqual({
-      'weightMemory/data bank': [2 * 2, 1 * 2, 44, 256], // 2 banks read per issued row; the host writes 1 row into each
+      'weightMemory/data bank': [2 * 2, 1 * 2, 44, 256], // 2 banks read per issued row; the fetcher writes 1 row record into each
       'weightMemory/control bank': [2, 1, 3, 256],
-      // 3 banks read per issued row; Qw = ceil((3 + 2) / 3) = 2 words per window: 2 tiles x 3 banks x 2 windows x 2
-      'activationMemory/bank': [2 * 3, 2 * 3 * 2 * 2, 32, 256],
-      'activationBuffer/row register': [0, 2 * 3, 32, 0],
+      // fill: window 0 reads columns 0..2 of channel group 0, window 1 columns 1..3: 3 + 3 words; the
+      // host reads the 2 output words (1 pixel x 1 group each) out. Writes go to both tiles' copies:
+      // the 4 input words (1 x 4 pixels, 1 group) and the 2 output words
+      'activationMemory/feature-map bank': [6 + 2, 2 * (4 + 2), 32, 256],
+      // Qw = ceil((3 + 2) / 3) = 2 lines of 3 bank words per window: 2 x 2 x 3 written; 3 banks read per issued row
+      'activationBuffer/bank': [2 * 3, 2 * 2 * 3, 32, 16],
       'activationBuffer/operand read': [2 * 8, 0, 8, 0], // K x N = 8 multipliers
-      'outputMemory/word': [2, 2, 16, 128], // 1 set x 2 windows, written and read out once
+      'outputFifo/word': [2, 2, 16, 0], // 1 set x 2 windows, pushed and popped once
     });
     expect(ops(a)).toEqual([['multipliers', [8, 8], 2 * 8], ['adder tree', [18], 2 * 2 * 3], ['accumulators', [24], 2 * 2]]);
-    // image: 1 row x 8 slots x 11 bits + 3 control bits = 91. Coded (2-bit runs, 13-bit entries,
+    // stream: a header and 1 row record of 16 bytes = 256 bits. Coded (2-bit runs, 13-bit entries,
     // 2 per 32-bit word): 1, 2/2, 3/4, 6, 5/3, 4, then {1, 0} for the two empty slots: 7 entries,
-    // 4 words = 128 bits, + 3 control bits. Inputs 4 x 1 x 4 x 8 bits; outputs 2 x 2 x 8 bits.
-    expect(a.offChip).toEqual({ weightBits: 91, weightBitsRle: 131, inputBits: 128, outputBits: 32 });
+    // 4 words = 128 bits, + 3 control bits. Inputs 4 words, outputs 2 words, of 32 bits.
+    expect(a.offChip).toEqual({ weightBits: 256, weightBitsRle: 131, inputBits: 128, outputBits: 64 });
   });
 
   it('dense and gating: the dense baseline runs all 3 steps; gating drops the zero-weight multiplies', () => {
     const d = access.dense;
     // dense baseline of tiny: no select bits, slot 8 bits, banks 32 bits; h = 0, one activation bank,
-    // delta 1 bit, control 2 bits. 3 rows x 2 windows = 6 issued rows; cycles 6 + 5.
-    expect([d.issuedRows, d.imageRows, d.cycles]).toEqual([6, 3, 11]);
+    // delta 1 bit, control 2 bits, records still 2 beats. 3 rows x 2 windows = 6 issued rows; cycles 6 + 5.
+    expect([d.issuedRows, d.ringRows, d.cycles]).toEqual([6, 3, 11]);
     expect(counts(d)).toEqual({
       'weightMemory/data bank': [6 * 2, 3 * 2, 32, 256],
       'weightMemory/control bank': [6, 3, 2, 256],
-      'activationMemory/bank': [6, 2 * 1 * 2 * 3, 32, 256], // Qw = S = 3
-      'activationBuffer/row register': [0, 6, 32, 0],
+      'activationMemory/feature-map bank': [6 + 2, 2 * (4 + 2), 32, 256], // the same words: the fill reads what the windows use
+      'activationBuffer/bank': [6, 2 * 3, 32, 16], // Qw = S = 3 one-word lines per window
       'activationBuffer/operand read': [6 * 8, 0, 8, 0],
-      'outputMemory/word': [2, 2, 16, 128],
+      'outputFifo/word': [2, 2, 16, 0],
     });
     expect(ops(d)).toEqual([['multipliers', [8, 8], 48], ['adder tree', [18], 6 * 2 * 3], ['accumulators', [24], 12]]);
-    // plain image 24 x 8 + 3 x 2 = 198 bits. Coded, 10-bit entries, 3 per word, of the stream
+    // stream: a header and 3 row records = 64 bytes. Coded, 10-bit entries, 3 per word, of the stream
     // 1 0 0 6 0 4 0 0 | 0 2 0 0 0 5 0 0 | 0 0 3 0 0 0 0 0:
     // {0,1} {2,6} {1,4} {3,2} {3,5} {3,0} {0,3} {3,0} {0,0}: 9 entries, 3 words = 96 bits, + 6.
-    expect(d.offChip).toEqual({ weightBits: 198, weightBitsRle: 102, inputBits: 128, outputBits: 32 });
+    expect(d.offChip).toEqual({ weightBits: 512, weightBitsRle: 102, inputBits: 128, outputBits: 64 });
     const g = access.gating;
     expect(counts(g)).toEqual(counts(d));
     expect(g.cycles).toBe(d.cycles);
@@ -113,19 +119,19 @@ describe('access counts and energy of a hand-worked layer', async () => {
     const e = layerEnergy('hand', access, table, { offChipRle: false, busBits: 32 });
     const skip = e.modes.skipping.components;
     expect(skip.weightMemory).toBeCloseTo(6 * sram(44, 256) + 3 * sram(3, 256), 9);
-    expect(skip.activationMemory).toBeCloseTo(30 * sram(32, 256), 9);
-    expect(skip.activationBuffer).toBeCloseTo(6 * rf(32) + 16 * rf(8), 9);
-    expect(skip.outputMemory).toBeCloseTo(4 * sram(16, 128), 9);
+    expect(skip.activationMemory).toBeCloseTo(20 * sram(32, 256), 9);
+    expect(skip.activationBuffer).toBeCloseTo(18 * sram(32, 16) + 16 * rf(8), 9);
+    expect(skip.outputFifo).toBeCloseTo(4 * rf(16), 9);
     expect(skip.multipliers).toBeCloseTo(16 * mult(8, 8), 9); // 16 x 0.19375 = 3.1 pJ
     expect(skip.adders).toBeCloseTo(12 * add(18) + 4 * add(24), 9);
-    expect(skip.offChip).toBeCloseTo((91 + 128 + 32) * dramBit, 9); // 5020 pJ
+    expect(skip.offChip).toBeCloseTo((256 + 128 + 64) * dramBit, 9);
     const dense = e.modes.dense.components;
     expect(dense.weightMemory).toBeCloseTo(18 * sram(32, 256) + 9 * sram(2, 256), 9);
-    expect(dense.activationMemory).toBeCloseTo(18 * sram(32, 256), 9);
-    expect(dense.activationBuffer).toBeCloseTo(6 * rf(32) + 48 * rf(8), 9);
+    expect(dense.activationMemory).toBeCloseTo(20 * sram(32, 256), 9);
+    expect(dense.activationBuffer).toBeCloseTo(12 * sram(32, 16) + 48 * rf(8), 9);
     expect(dense.multipliers).toBeCloseTo(48 * mult(8, 8), 9);
     expect(dense.adders).toBeCloseTo(36 * add(18) + 12 * add(24), 9);
-    expect(dense.offChip).toBeCloseTo((198 + 128 + 32) * dramBit, 9);
+    expect(dense.offChip).toBeCloseTo((512 + 128 + 64) * dramBit, 9);
     const gating = e.modes.gating.components;
     expect(gating.multipliers).toBeCloseTo(12 * mult(8, 8), 9);
     expect(gating.adders).toBeCloseTo(2 * add(18) + 12 * add(24), 9);
@@ -135,11 +141,49 @@ describe('access counts and energy of a hand-worked layer', async () => {
       expect(e.modes[m].totalPJ).toBeCloseTo(sum, 9);
     }
     const coded = layerEnergy('hand', access, table, { offChipRle: true, busBits: 32 });
-    expect(coded.modes.skipping.components.offChip).toBeCloseTo((131 + 128 + 32) * dramBit, 9);
-    expect(coded.modes.dense.components.offChip).toBeCloseTo((102 + 128 + 32) * dramBit, 9);
+    expect(coded.modes.skipping.components.offChip).toBeCloseTo((131 + 128 + 64) * dramBit, 9);
+    expect(coded.modes.dense.components.offChip).toBeCloseTo((102 + 128 + 64) * dramBit, 9);
     const rows = energyBreakdown([e]);
     expect(rows).toHaveLength(3 * 7);
     expect(rows.find((r) => r.mode === 'skipping' && r.component === 'multipliers')).toEqual({ layer: 'hand', mode: 'skipping', component: 'multipliers', label: 'multipliers', energyPJ: skip.multipliers });
+  });
+});
+
+describe('access counts are the counters of the exact cycle model', () => {
+  // model/timing.ts simulates the memory system cycle by cycle and its counters are checked against
+  // the RTL's in co-simulation; tileWork works them out from the work alone. They must agree on any
+  // layer that runs (BUF_WRITES: the counter may miss a layer's last lines, never exceed the walk).
+  it(`for random layers, tile plans and memory settings ${seedTag}`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          filters: fc.integer({ min: 1, max: 9 }), channels: fc.integer({ min: 1, max: 9 }),
+          kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }), ih: fc.integer({ min: 1, max: 6 }), iw: fc.integer({ min: 1, max: 6 }),
+          sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), dh: fc.integer({ min: 1, max: 2 }), dw: fc.integer({ min: 1, max: 2 }),
+          pad: fc.integer({ min: 0, max: 2 }), sparsity: fc.double({ min: 0, max: 1, noNaN: true }), seed: fc.nat(1000),
+          plan: fc.constantFrom<PlanMode>('round-robin', 'split-windows'), latency: fc.integer({ min: 1, max: 40 }), period: fc.integer({ min: 1, max: 4 }),
+          fc: fc.boolean(),
+        }),
+        async (r) => {
+          const ekh = (r.kh - 1) * r.dh + 1;
+          const ekw = (r.kw - 1) * r.dw + 1;
+          fc.pre(r.fc || (r.ih + 2 * r.pad >= ekh && r.iw + 2 * r.pad >= ekw));
+          const layer = r.fc
+            ? randomLayer([r.filters, r.channels * 3], r.sparsity, r.seed, cfg)
+            : randomLayer([r.filters, r.channels, r.kh, r.kw], r.sparsity, r.seed, cfg, { inputSize: [r.ih, r.iw], pad: r.pad, stride: [r.sh, r.sw], dilation: [r.dh, r.dw] });
+          const p = await buildProgram(cfg, layoutFromConfig(cfg), [layer], { scheduler: 'heuristic', plan: r.plan, timingOnly: true });
+          const timed = programTiming(p, { latency: r.latency, period: r.period });
+          const pj = p.jobs[0];
+          const work = tileWork(cfg, pj.data.spec, pj.job, pj.sched, r.plan);
+          work.forEach((w, t) => {
+            const c = timed.tiles[t];
+            for (const k of ['ISSUE', 'FM_READS', 'BUF_READS', 'OUT_WRITES', 'AXI_BYTES'] as const) expect(w[k], `tile ${t} ${k}`).toBe(c[k]);
+            expect(c.BUF_WRITES, `tile ${t} BUF_WRITES`).toBeLessThanOrEqual(w.BUF_WRITES);
+          });
+        },
+      ),
+      fcParams(60),
+    );
   });
 });
 
