@@ -11,6 +11,9 @@ import { copyRtl, ensureRtl } from '../../cosim/rtl.ts';
 import { applyMutant, MUTANTS } from '../../cosim/mutants.ts';
 import { replayCommand } from '../../cli/cosim.ts';
 import { runCli } from '../support/cli.ts';
+import { tileCounterAddr } from '../../contract/registers.ts';
+import { planLayer, tileWork } from '../../model/access.ts';
+import { randomLayer } from '../../workloads/synthetic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'st-cosim-cli-'));
 const layer = ['--random', '--shape', '5,5,3,3', '--sparsity', '0.5', '--seed', '9'];
@@ -40,6 +43,18 @@ describe('sparsetile cosim', () => {
     const job = readFileSync(join(dir, 'host', 'job.txt'), 'utf8').split('\n').map(Number);
     expect(job[0]).toBe(1 + 13 + 2 * 6);
     expect(job[1 + 3 * job[0]]).toBe(8 * 8 * 2);
+    // the energy model's access counts (model/access.ts tileWork, worked out from the work, not
+    // simulated) are the RTL's counters: every one but BUF_WRITES exactly, BUF_WRITES at most the walk
+    const cfg = loadConfig('tiny');
+    const regs = new Map(readFileSync(join(dir, 'host', 'icarus', 'result.txt'), 'utf8').split('\n')
+      .filter((l) => l.startsWith('reg ')).map((l) => l.split(' ').slice(1).map(Number) as [number, number]));
+    const plans = await planLayer(randomLayer([5, 5, 3, 3], 0.5, 9, cfg, { inputSize: [8, 8] }), cfg, 'heuristic');
+    const work = tileWork(cfg, plans.spec, plans.jobs[0], plans.scheds[0]);
+    work.forEach((w, t) => {
+      for (const k of ['ISSUE', 'FM_READS', 'BUF_READS', 'OUT_WRITES', 'AXI_BYTES'] as const) expect(regs.get(tileCounterAddr(t, k)), `tile ${t} ${k}`).toBe(w[k]);
+      expect(regs.get(tileCounterAddr(t, 'BUF_WRITES'))).toBeLessThanOrEqual(w.BUF_WRITES);
+    });
+    expect(work[0].ISSUE).toBeGreaterThan(0);
   });
 
   it('reports a faulty RTL in sentences, with the replay command and a waveform, and exits 1', async () => {
