@@ -6,7 +6,8 @@
  *   stalls         the stall fraction against the external memory's latency and bandwidth (the cycle
  *                  model, which co-simulation checks cycle for cycle);
  *   golden model   cycles per second of the cycle model and of the exact execution;
- *   weight bytes   bytes fetched over AXI per layer;
+ *   weight bytes   bytes fetched over AXI per layer, and with the run-length coded stream the
+ *                  fetcher decodes on chip (docs/architecture.md section 11);
  *   storage        the feature map in the brick layout against the lowered (im2col) layout.
  * Builds come from the cache when present; the build time shown is the one recorded then.
  */
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MemoryModel } from '../contract/bus.ts';
 import { windowStride } from '../contract/capacity.ts';
-import { type ResolvedConfig } from '../contract/config.ts';
+import { type ResolvedConfig, withWeightStream } from '../contract/config.ts';
 import { loadConfig } from '../tools/configs.ts';
 import { channelGroups } from '../contract/fmap.ts';
 import { layoutFromConfig } from '../contract/layout.ts';
@@ -150,5 +151,26 @@ section('memory system: stalls against latency and bandwidth, golden-model speed
     const lowered = outH * outW * windowStride(S, cfg.lookahead) * cfg.activationBanks * s.groups;
     const bytes = (w: number) => `${((w * cfg.activationBankWidth) / 8 / 1024).toFixed(1)} KB`;
     say(`  ${s.name.padEnd(24)} brick ${brick} words (${bytes(brick)}), lowered ${lowered} words (${bytes(lowered)}): ${(lowered / brick).toFixed(1)}x less with the brick layout; a feature-map half holds ${bytes(cfg.featureMapHalfWords)}`);
+  }
+});
+
+section('weight bytes fetched with and without run-length coding (paper: demo layer, AlexNet-ES conv3)', async () => {
+  const plain = loadConfig('paper');
+  const coded = [3, 4, 5].map((runBits) => withWeightStream(plain, { coding: 'rle', runBits }));
+  const demo = randomLayer(DEMO_LAYER.shape, DEMO_LAYER.sparsity, 7, plain, { inputSize: [16, 16], pad: 1, name: 'random-64x64x3x3@16x16' });
+  for (const layer of [demo, alexnetConv3(plain)]) {
+    say(`${layer.spec.name}: weight bytes over AXI (all tiles) and cycles of the exact model, memory latency 16 and one beat every 1 or 4 cycles`);
+    say('  coding       bytes     vs plain  cycles p1  cycles p4');
+    let base = 0;
+    for (const cfg of [plain, ...coded]) {
+      const p = await buildProgram(cfg, layoutFromConfig(cfg), [layer], { scheduler: 'heuristic', timingOnly: true });
+      const bytes = p.streamBytes.reduce((a, b) => a + b, 0);
+      if (cfg === plain) base = bytes;
+      const ws = cfg.weightStream;
+      const name = ws.coding === 'rle' ? `rle R=${ws.format.runBits}` : 'plain';
+      const c1 = programTiming(p, { latency: 16, period: 1 }).cycles;
+      const c4 = programTiming(p, { latency: 16, period: 4 }).cycles;
+      say(`  ${name.padEnd(9)} ${String(bytes).padStart(8)}  ${pct(bytes / base).padStart(10)}  ${String(c1).padStart(9)}  ${String(c4).padStart(9)}`);
+    }
   }
 });

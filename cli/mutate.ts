@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../tools/configs.ts';
 import { type ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError, showValue } from '../contract/errors.ts';
-import { applyMutant, MUTANTS, type Mutant } from '../cosim/mutants.ts';
+import { applyMutant, MUTANTS, mutantsFor, type Mutant } from '../cosim/mutants.ts';
 import { type CaseOutcome, runRegression } from '../cosim/regress.ts';
 import { copyRtl, ensureRtl, type RtlDir } from '../cosim/rtl.ts';
 import { type RegressCase, hash32, WORKLOADS } from '../cosim/suites.ts';
@@ -66,12 +66,12 @@ export function registerMutate(program: Command): void {
       const jobs = Number(o.jobs);
       const seed = Number(o.seed);
       if (!Number.isInteger(jobs) || jobs < 1) throw new SparsetileError(`--jobs must be a positive integer, got ${showValue(o.jobs)}.`);
-      let mutants = MUTANTS;
+      let mutants = mutantsFor(cfg.name);
       if (o.only) {
         const ids = o.only.split(',').map((s) => s.trim());
-        const unknown = ids.filter((id) => !MUTANTS.some((m) => m.id === id));
-        if (unknown.length) throw new SparsetileError(`--only names unknown mutant ${unknown.map((u) => `"${u}"`).join(', ')}; the mutants are ${MUTANTS.map((m) => m.id).join(', ')}.`);
-        mutants = MUTANTS.filter((m) => ids.includes(m.id));
+        const unknown = ids.filter((id) => !mutants.some((m) => m.id === id));
+        if (unknown.length) throw new SparsetileError(`--only names unknown mutant ${unknown.map((u) => `"${u}"`).join(', ')}; the mutants of configuration ${cfg.name} are ${mutants.map((m) => m.id).join(', ')}.`);
+        mutants = mutants.filter((m) => ids.includes(m.id));
       }
       const out = ensureOutputDir(resolve(o.out, cfg.name));
       const cases = mutationCases(o.config, cfg, sims, seed);

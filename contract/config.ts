@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { clog2, mod } from './bits.ts';
 import { SparsetileError } from './errors.ts';
 import { explainSchemaError } from './schema-errors.ts';
+import { RLE_LIMITS, rleEntriesPerWord, rleEntryBits, rleMaxRun, type RleFormat } from './rle.ts';
 
 /** Limits the generated RTL and the golden model's exact integer arithmetic are built for. */
 export const LIMITS = {
@@ -91,6 +92,13 @@ export const ConfigSchema = z.strictObject({
     maxOutstanding: int(...LIMITS.maxOutstanding, 'AXI4 read bursts a weight fetcher keeps in flight'),
   }),
   maxLayers: int(...LIMITS.maxLayers, 'layer descriptors one start runs'),
+  /** Optional: absent means {"coding": "none"}, so configurations without it keep their hash. */
+  weightStream: z
+    .union([
+      z.strictObject({ coding: z.literal('none') }),
+      z.strictObject({ coding: z.literal('rle'), runBits: int(...RLE_LIMITS.runBits, 'run field of a run-length entry (docs/architecture.md section 11)') }),
+    ], { error: 'must be {"coding":"none"} or {"coding":"rle","runBits":r} (how the weight stream is coded, section 5.2)' })
+    .optional(),
   output: z.strictObject({
     relu: z.boolean({ error: 'must be true or false' }),
     shift: int(0, 47, 'arithmetic right shift applied after ReLU'),
@@ -106,6 +114,21 @@ const CONFIG_HELP = {
   showWhere: true,
   example: 'configs/tiny.json is a complete example',
 };
+
+/** How a tile's weight stream is coded (docs/architecture.md sections 5.2 and 11). */
+export type WeightStreamCoding =
+  | { readonly coding: 'none' }
+  | {
+    readonly coding: 'rle';
+    /** valueBits = slotBits: a value is a whole slot {select, weight}. */
+    readonly format: RleFormat;
+    /** E = runBits + slotBits. */
+    readonly entryBits: number;
+    /** P = floor(dataBits / E): entries per AXI beat. */
+    readonly entriesPerBeat: number;
+    /** M = 2^runBits - 1. */
+    readonly maxRun: number;
+  };
 
 /** One interconnect connection: a weight from step t+ahead, lane (l+aside) mod N can be used in lane l at step t. */
 export type Offset = readonly [ahead: number, aside: number];
@@ -177,6 +200,8 @@ export interface ResolvedConfig {
     /** ARADDR width. */
     readonly addrBits: number;
   };
+  /** The weight stream's coding: plain records, or run-length coded slot streams decoded on chip. */
+  readonly weightStream: WeightStreamCoding;
   /** A weight-stream record (a scheduled row or a set header) in AXI beats, and in bytes. */
   readonly recordBeats: number;
   readonly recordBytes: number;
@@ -312,6 +337,7 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
   const fmWords = input.memory.featureMapBanks * input.memory.featureMapBankDepth;
   const beatBytes = input.axi.dataBits / 8;
   const recordBeats = Math.ceil(Math.max(weightRowBits, 32) / input.axi.dataBits);
+  const weightStream = resolveWeightStream(source, input, { slotBits, KN: K * N });
   const resolved: ResolvedConfig = {
     input,
     name: input.name,
@@ -353,6 +379,7 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
     featureMapRowBits: clog2(input.memory.featureMapBankDepth),
     outputFifoDepth: input.memory.outputFifoDepth,
     axi: { dataBits: input.axi.dataBits, beatBytes, size: clog2(beatBytes), maxBurst: input.axi.maxBurst, maxOutstanding: input.axi.maxOutstanding, addrBits: 32 },
+    weightStream,
     recordBeats,
     recordBytes: recordBeats * beatBytes,
     maxLayers: input.maxLayers,
@@ -364,16 +391,54 @@ export function resolveConfig(raw: unknown, source = 'config'): ResolvedConfig {
   return deepFreeze(resolved);
 }
 
+/** The fix for a run field too wide for a row: the widest that fits, or what else to change. */
+function fittingRunBits(slotBits: number, W: number, KN: number, runBits: number): string {
+  for (let r = runBits - 1; r >= RLE_LIMITS.runBits[0]; r--) {
+    if (Math.floor(W / (r + slotBits)) * 2 ** r <= KN) return `Use runBits ${r} or less.`;
+  }
+  return `No run field fits: make rows wider (filtersPerTile x lanes at least ${2 * Math.floor(W / (1 + slotBits))}) or narrow axi.dataBits.`;
+}
+
+/** The weight-stream coding and its derived sizes; throws for a run-length format the decoder cannot run. */
+function resolveWeightStream(source: string, input: ConfigInput, c: { slotBits: number; KN: number }): WeightStreamCoding {
+  const ws = input.weightStream;
+  if (!ws || ws.coding === 'none') return { coding: 'none' };
+  const W = input.axi.dataBits;
+  const format: RleFormat = { runBits: ws.runBits, valueBits: c.slotBits };
+  const entryBits = rleEntryBits(format);
+  if (entryBits > W) {
+    throw new SparsetileError(
+      `${source}: field "weightStream.runBits" makes a run-length entry runBits + slotBits = ${ws.runBits} + ${c.slotBits} = ${entryBits} bits, wider than an AXI beat (axi.dataBits ${W}); an entry never straddles a beat. Narrow the run field or widen axi.dataBits.`,
+    );
+  }
+  const entriesPerBeat = rleEntriesPerWord(format, W, source);
+  const maxRun = rleMaxRun(format);
+  if (entriesPerBeat * (maxRun + 1) > c.KN) {
+    throw new SparsetileError(
+      `${source}: field "weightStream.runBits" = ${ws.runBits} lets one AXI beat (${entriesPerBeat} entries of up to 2^runBits = ${maxRun + 1} slots) produce ${entriesPerBeat * (maxRun + 1)} slots, more than a row's filtersPerTile x lanes = ${c.KN}; the decoder completes at most one row per beat. ${fittingRunBits(c.slotBits, W, c.KN, ws.runBits)}`,
+    );
+  }
+  return { coding: 'rle', format, entryBits, entriesPerBeat, maxRun };
+}
+
 /**
  * The dense baseline of the same size: same lanes, filters, tiles, widths and memories, no
- * interconnect (so no select bits and one activation bank). `sparsetile synth` compares areas with
+ * interconnect (so no select bits and one activation bank), plain weight records. `sparsetile synth` compares areas with
  * it and the energy model (model/access.ts) runs the dense and gating figures on it.
  */
 export function denseBaseline(cfg: ResolvedConfig): ResolvedConfig {
+  // Plain weight records: a run-length format sized for the sparse slots need not fit the narrower dense ones.
+  const { weightStream: _coding, ...input } = cfg.input;
   return resolveConfig(
-    { ...cfg.input, name: `${cfg.name}-dense`, description: `Dense baseline of ${cfg.name}: no interconnect, no select bits.`, pattern: { offsets: [] } },
+    { ...input, name: `${cfg.name}-dense`, description: `Dense baseline of ${cfg.name}: no interconnect, no select bits.`, pattern: { offsets: [] } },
     `dense baseline of ${cfg.name}`,
   );
+}
+
+/** The same configuration with another weight-stream coding (benchmarks and tests compare the two). */
+export function withWeightStream(cfg: ResolvedConfig, ws: NonNullable<ConfigInput['weightStream']>): ResolvedConfig {
+  const name = ws.coding === 'rle' ? `${cfg.name}-rle${ws.runBits}` : `${cfg.name}-plain`;
+  return resolveConfig({ ...cfg.input, name, weightStream: ws }, `${cfg.name} with weightStream ${JSON.stringify(ws)}`);
 }
 
 /**

@@ -15,7 +15,7 @@
  * the last word, are zero. The decoder is told the number of values L of the stream and stops once
  * it has produced L values.
  */
-import { fitsSigned, fromField, mask, toField } from './bits.ts';
+import { fitsSigned, fromField, mask, toField, type Field } from './bits.ts';
 import { SparsetileError, showValue } from './errors.ts';
 
 /** Limits of the format's fields, checked by checkRleFormat. */
@@ -62,6 +62,9 @@ export function checkRleFormat(fmt: RleFormat, source = 'RLE format'): void {
 }
 
 export const rleEntryBits = (fmt: RleFormat): number => fmt.runBits + fmt.valueBits;
+
+/** The fields of an entry: the value in the low bits, the run above it. */
+export const rleEntryFields = (fmt: RleFormat): { readonly value: Field; readonly run: Field } => ({ value: { lsb: 0, bits: fmt.valueBits }, run: { lsb: fmt.valueBits, bits: fmt.runBits } });
 export const rleMaxRun = (fmt: RleFormat): number => 2 ** fmt.runBits - 1;
 
 /** Entries per bus word, floor(wordBits / entryBits); throws when not even one entry fits. */
@@ -142,7 +145,7 @@ export function rleDecode(fmt: RleFormat, entries: readonly RleEntry[], length: 
 export function rlePack(fmt: RleFormat, entries: readonly RleEntry[], wordBits: number): bigint[] {
   const per = rleEntriesPerWord(fmt, wordBits);
   const eb = BigInt(rleEntryBits(fmt));
-  const vb = BigInt(fmt.valueBits);
+  const vb = BigInt(rleEntryFields(fmt).run.lsb);
   const words: bigint[] = [];
   for (let i = 0; i < entries.length; i += per) {
     let w = 0n;
@@ -162,8 +165,9 @@ export function rlePack(fmt: RleFormat, entries: readonly RleEntry[], wordBits: 
  */
 export function rleUnpack(fmt: RleFormat, words: readonly bigint[], wordBits: number, length: number): RleEntry[] {
   const per = rleEntriesPerWord(fmt, wordBits);
+  const f = rleEntryFields(fmt);
   const eb = BigInt(rleEntryBits(fmt));
-  const vb = BigInt(fmt.valueBits);
+  const vb = BigInt(f.run.lsb);
   const out: RleEntry[] = [];
   let produced = 0;
   for (const word of words) {

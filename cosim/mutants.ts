@@ -16,6 +16,8 @@ export interface Mutant {
   /** What the fault models, as a designer would describe the bug. */
   readonly what: string;
   readonly file: string;
+  /** The configuration whose RTL the fault is in (the run-length decoder is only built for a coded stream); any, written against tiny, when absent. */
+  readonly config?: string;
   /** Applied with String.replace; must match exactly once. */
   readonly find: RegExp;
   readonly replace: string;
@@ -128,7 +130,7 @@ export const MUTANTS: readonly Mutant[] = [
     id: 'ring-no-reset',
     what: 'a start does not reset the weight fetcher\'s record count: a second run believes its weight ring is full',
     file: 'st_wfetch.v',
-    find: /(end else if \(start_i\) begin\n\s+beat_q\s+<= \{BEAT_BITS\{1'b0\}\};\n)(\s+)rec_wr_q <= 32'd0;\n/,
+    find: /(end else if \(start_i\) begin\n)(\s+)rec_wr_q <= 32'd0;\n/,
     replace: '$1$2rec_wr_q <= rec_wr_q;\n',
   },
   // ---- address generator --------------------------------------------------------------------------
@@ -211,6 +213,42 @@ export const MUTANTS: readonly Mutant[] = [
     find: /assign m_axi_rready_o = abort_i \|\| \(\(rec_wr_q - rec_freed_i\) < DEPTH_W/,
     replace: "assign m_axi_rready_o = abort_i || ((rec_wr_q - rec_freed_i) < DEPTH_W + 32'd1",
   },
+  // ---- run-length decoder of the weight stream (tiny-rle) -----------------------------------------
+  {
+    id: 'rle-run-short',
+    what: 'the decoder counts an entry as run slots instead of run + 1: the next entry overwrites its value',
+    file: 'st_wfetch.v', config: 'tiny-rle',
+    find: /(at\[\(e\+1\)\*POS_BITS \+: POS_BITS\] = used\[e\] \? vpos\[e\*POS_BITS \+: POS_BITS\]) \+ 1'b1/,
+    replace: '$1',
+  },
+  {
+    id: 'rle-entry-order',
+    what: 'the entries of a beat are read from its top down (entry 0 taken from the highest entry position)',
+    file: 'st_wfetch.v', config: 'tiny-rle',
+    find: /assign ents\[g\*ENTRY_BITS \+: ENTRY_BITS\] = m_axi_rdata_i\[g\*ENTRY_BITS \+: ENTRY_BITS\];/,
+    replace: 'assign ents[g*ENTRY_BITS +: ENTRY_BITS] = m_axi_rdata_i[(RLE_ENTRIES-1-g)*ENTRY_BITS +: ENTRY_BITS];',
+  },
+  {
+    id: 'rle-row-boundary',
+    what: 'at a row boundary the slots the beat produced past the row\'s end are dropped instead of starting the next row',
+    file: 'st_wfetch.v', config: 'tiny-rle',
+    find: /asm_q <= ext\[ROW_W \+: ROW_W\];/,
+    replace: "asm_q <= {ROW_W{1'b0}};",
+  },
+  {
+    id: 'rle-ctrl-row',
+    what: 'a row is written with the control word of the header\'s next row',
+    file: 'st_wfetch.v', config: 'tiny-rle',
+    find: /hdr_q\[HDR_CTRL_LSB \+ ri_q\*CTRL_BITS \+: CTRL_BITS\]/,
+    replace: 'hdr_q[HDR_CTRL_LSB + (ri_q + 16\'d1)*CTRL_BITS +: CTRL_BITS]',
+  },
+  {
+    id: 'rle-header-short',
+    what: 'the header\'s length ignores the control words: the slot stream is taken to start with the header\'s second beat',
+    file: 'st_wfetch.v', config: 'tiny-rle',
+    find: /wire \[31:0\] hdr_bits  = HDR_CTRL_LSB_W \+ \{16'd0, h_rows\} \* CTRL_BITS_W;/,
+    replace: 'wire [31:0] hdr_bits  = HDR_CTRL_LSB_W;',
+  },
   // ---- ping-pong feature-map halves -----------------------------------------------------------------
   {
     id: 'pingpong-same-half',
@@ -220,6 +258,9 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "(cur_in_half_i ? FM_HALF_W : 32'd0);",
   },
 ];
+
+/** The mutants of a configuration's RTL: the general ones and those written for it. */
+export const mutantsFor = (cfgName: string): readonly Mutant[] => MUTANTS.filter((m) => m.config === undefined || m.config === cfgName);
 
 /** Applies a mutant in place; throws unless its pattern matches exactly once. */
 export function applyMutant(rtlDir: string, m: Mutant): void {

@@ -50,7 +50,7 @@ export interface RegressCase {
 
 /** Regression-only configurations live next to this file. */
 export const REGRESS_CONFIG_DIR = fileURLToPath(new URL('./configs/', import.meta.url));
-const configRef = (name: string): string => (['mini', 'mini-dense'].includes(name) ? `${REGRESS_CONFIG_DIR}${name}.json` : name);
+const configRef = (name: string): string => (['mini', 'mini-dense', 'mini-rle'].includes(name) ? `${REGRESS_CONFIG_DIR}${name}.json` : name);
 
 const lo = (bits: number) => -(2 ** (bits - 1));
 const hi = (bits: number) => 2 ** (bits - 1) - 1;
@@ -212,6 +212,9 @@ interface SuiteEntry {
 const QUICK: readonly SuiteEntry[] = [
   { config: 'tiny', sims: ['verilator', 'icarus'] },
   { config: 'mini', sims: ['verilator', 'icarus'] },
+  // run-length coded weight streams, decoded on chip (every workload: escapes, all-zero rows, sets across beats)
+  { config: 'tiny-rle', sims: ['verilator', 'icarus'] },
+  { config: 'mini-rle', sims: ['icarus'] },
   { config: 'mini-dense', sims: ['icarus'], workloads: ['rand-s0', 'rand-s80', 'zeros', 'single-step', 'fc', 'acc-wrap', 'extreme', 'host-write'] },
 ];
 
@@ -220,6 +223,7 @@ const SUITE_ENTRIES: Record<SuiteName, readonly SuiteEntry[]> = {
   full: [
   ...QUICK,
   { config: 'mini-dense', sims: ['verilator'] },
+  { config: 'mini-rle', sims: ['verilator'] },
   { config: 'paper', sims: ['verilator'] },
   { config: 't-3-4', sims: ['verilator'], workloads: ['rand-s80', 'rand-s95', 'strided', 'extreme'] },
   { config: 'dense', sims: ['verilator'], workloads: ['rand-s50', 'fc', 'extreme'] },

@@ -12,7 +12,8 @@ import {
   ERROR_BITS, ERROR_DOCS, GLOBAL_REGS, LAYER_BASE, LAYER_REGS, LAYER_STRIDE, LAYER_TILE_BASE, LAYER_TILE_REGS, LAYER_TILE_STRIDE, TILE_COUNTERS, TILE_COUNTERS_BASE,
   TILE_COUNTERS_STRIDE, type ErrorName, type Reg,
 } from '../contract/registers.ts';
-import { HEADER_FIELDS, controlOffset } from '../contract/stream.ts';
+import { rleEntryFields } from '../contract/rle.ts';
+import { HEADER_CONTROL_LSB, HEADER_FIELDS, controlOffset } from '../contract/stream.ts';
 import { controlFields, layoutFromConfig, slotFields, slotPlace } from '../contract/layout.ts';
 
 interface Constant {
@@ -65,6 +66,7 @@ export function headerConstants(cfg: ResolvedConfig): Constant[] {
     { name: 'RECORD_CONTROL_SHIFT', value: controlOffset(cfg), doc: 'Bit of the control word in a row record.' },
     { name: 'HEADER_ROWS_SHIFT', value: HEADER_FIELDS.rows.lsb, doc: 'Set header: rows field (16 bits).' },
     { name: 'HEADER_CHAN_SHIFT', value: HEADER_FIELDS.chanBase.lsb, doc: 'Set header: output channel base field (16 bits).' },
+    ...rleConstants(cfg),
     { name: 'MAX_LAYERS', value: cfg.maxLayers, doc: 'Layer descriptors one start runs.' },
     { name: 'OUTPUT_WORD_BITS', value: cfg.outputWordBits, doc: 'Output word of the K PEs.' },
     { name: 'ADDER_TREE_STAGES', value: cfg.adderTreeStages, doc: 'Registered adder-tree stages.' },
@@ -83,6 +85,20 @@ export function headerConstants(cfg: ResolvedConfig): Constant[] {
     ...(Object.keys(ERROR_BITS) as ErrorName[]).map((n) => ({ name: `ERR_${n}`, value: ERROR_BITS[n], doc: `ERROR bit: ${ERROR_DOCS[n]}.` })),
     { name: 'WEIGHT_BANKING', value: cfg.weightBanking, doc: 'per-pe: bank k holds PE k slot l at l*SLOT_BITS; per-lane: bank k*LANES+l holds it at bit 0.' },
     { name: 'OFFSETS', value: cfg.offsets, doc: 'Select code c is offset OFFSETS[c] = [ahead, aside]; code 0 is [0, 0].' },
+  ];
+}
+
+/** A run-length coded weight stream's format (docs/architecture.md sections 5.2 and 11); none for plain records. */
+function rleConstants(cfg: ResolvedConfig): { name: string; value: number; doc: string }[] {
+  const ws = cfg.weightStream;
+  if (ws.coding !== 'rle') return [];
+  const f = rleEntryFields(ws.format);
+  return [
+    { name: 'WEIGHT_STREAM_RLE', value: 1, doc: 'The weight stream is run-length coded: a coded set header, then the set\'s slot stream.' },
+    { name: 'RLE_ENTRY_BITS', value: ws.entryBits, doc: `Entry {run, value}: value (a slot) at bit ${f.value.lsb}, run at bit ${f.run.lsb}.` },
+    { name: 'RLE_RUN_BITS', value: f.run.bits, doc: 'Run field width; the escape {2^RLE_RUN_BITS - 1, 0} stands for 2^RLE_RUN_BITS zeros.' },
+    { name: 'RLE_ENTRIES_PER_BEAT', value: ws.entriesPerBeat, doc: 'Entries per AXI beat, entry e at e*RLE_ENTRY_BITS; a set\'s slot stream starts on a new beat.' },
+    { name: 'HEADER_CONTROL_SHIFT', value: HEADER_CONTROL_LSB, doc: 'Coded set header: row i\'s control word at HEADER_CONTROL_SHIFT + i*CONTROL_BITS.' },
   ];
 }
 

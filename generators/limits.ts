@@ -5,9 +5,13 @@
  */
 import type { ResolvedConfig } from '../contract/config.ts';
 import { SparsetileError } from '../contract/errors.ts';
+import { HEADER_CONTROL_LSB } from '../contract/stream.ts';
 
 /** Widest memory word (one bank read, one host write) the generator builds. */
 export const MAX_WORD_BITS = 1024;
+
+/** Largest set-header register the run-length decoder is built with, in bits. */
+export const RLE_HEADER_MAX_BITS = 8192;
 
 export function checkBuildable(cfg: ResolvedConfig, source = `configuration "${cfg.name}"`): void {
   if (cfg.output.bits !== cfg.activationBits) {
@@ -28,6 +32,12 @@ export function checkBuildable(cfg: ResolvedConfig, source = `configuration "${c
   if (cfg.outputWordBits > MAX_WORD_BITS) {
     throw new SparsetileError(
       `${source}: the output memory word would be ${cfg.outputWordBits} bits (filtersPerTile ${cfg.filtersPerTile} x output.bits ${cfg.output.bits}), but the generator builds memory words of at most ${MAX_WORD_BITS} bits. Use fewer filters per tile or narrower outputs.`,
+    );
+  }
+  const headerBits = HEADER_CONTROL_LSB + (cfg.weightDepth - 1) * cfg.controlBits;
+  if (cfg.weightStream.coding === 'rle' && headerBits > RLE_HEADER_MAX_BITS) {
+    throw new SparsetileError(
+      `${source}: field "memory.weightDepth" = ${cfg.weightDepth} with a run-length coded weight stream needs a set-header register of ${HEADER_CONTROL_LSB} + (weightDepth - 1) x controlBits = ${headerBits} bits (every row's control word), more than the ${RLE_HEADER_MAX_BITS} the generator builds. Lower memory.weightDepth or use {"coding": "none"}.`,
     );
   }
 }

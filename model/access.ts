@@ -23,10 +23,12 @@
 import { denseBaseline, type ResolvedConfig } from '../contract/config.ts';
 import { rowsHw } from '../contract/capacity.ts';
 import { channelGroups, regionWords } from '../contract/fmap.ts';
+import { layoutFromConfig } from '../contract/layout.ts';
 import { stepAddress, fillLines, type FillGeometry } from './address-gen.ts';
 import { jobCycles } from './cycles.ts';
 import { weightImageStorage } from './compression/storage.ts';
 import { lowerLayer, type LoweredJob } from './lower.ts';
+import { packSetStream } from './memory-images.ts';
 import { scheduleJob, type JobSchedule } from './schedule.ts';
 import { planTiles, type PlanMode } from './tile-plan.ts';
 import { outputGroups, type TileCounters } from './timing.ts';
@@ -65,9 +67,9 @@ export interface OpCount {
 
 /** What crosses the chip boundary for one job, in bits. */
 export interface OffChip {
-  /** The weight streams as the tiles fetch them over AXI (AXI_BYTES x 8: headers and record padding included). */
+  /** The weight streams as the tiles fetch them over AXI (AXI_BYTES x 8: headers and padding included; run-length coded when cfg.weightStream is). */
   readonly weightBits: number;
-  /** The slot streams run-length coded (contract/rle.ts), bus-word padding included, plus the control words. */
+  /** What-if: the slot streams run-length coded (contract/rle.ts) in the given format and bus width, bus-word padding included, plus the control words (docs/energy.md). */
   readonly weightBitsRle: number;
   /** The job's input feature map as the host writes it: brick words of N lanes. */
   readonly inputBits: number;
@@ -116,7 +118,7 @@ export const jobOutChannels = (sched: JobSchedule, K: number): number =>
 /**
  * Each tile's counters for one job under a tile plan, from section 8.4's consequences: ISSUE =
  * Σ rowsHw·WIN_COUNT over its sets, BUF_READS = (h+1)·ISSUE, OUT_WRITES = Σ WIN_COUNT·(groups of the
- * set), AXI_BYTES = its stream (a header and rowsHw row records per set), FM_READS = the valid steps
+ * set), AXI_BYTES = its sets' streams (contract/stream.ts, in cfg's coding), FM_READS = the valid steps
  * of the lines its fill walks (every set walks the tile's window range), BUF_WRITES = those lines.
  */
 export function tileWork(cfg: ResolvedConfig, spec: LayerSpec, job: Pick<LoweredJob, 'S' | 'windows' | 'outW'>, sched: JobSchedule, plan: PlanMode = 'round-robin'): TileWork[] {
@@ -131,6 +133,8 @@ export function tileWork(cfg: ResolvedConfig, spec: LayerSpec, job: Pick<Lowered
     for (let t = 0; t < job.S; t++) if (stepAddress(g, w, t) >= 0) n++;
     valid[w + 1] = valid[w] + n;
   }
+  const L = layoutFromConfig(cfg);
+  const streamBytes = sched.sets.map((set, s) => packSetStream(cfg, L, set, s).beats.length * cfg.axi.beatBytes);
   return planTiles(sched.sets.length, job.windows, cfg.tiles, plan).tiles.map((a) => {
     const rows = a.sets.reduce((x, s) => x + rowsHw(sched.sets[s].rows.length), 0);
     const groups = a.sets.reduce((x, s) => x + outputGroups(s * K, K, outChannels, N).count, 0);
@@ -141,7 +145,7 @@ export function tileWork(cfg: ResolvedConfig, spec: LayerSpec, job: Pick<Lowered
       BUF_WRITES: a.sets.length * a.winCount * Qw,
       BUF_READS: cfg.activationBanks * issue,
       OUT_WRITES: groups * a.winCount,
-      AXI_BYTES: (rows + a.sets.length) * cfg.recordBytes,
+      AXI_BYTES: a.sets.reduce((x, s) => x + streamBytes[s], 0),
       ringRows: rows,
       fifoWords: a.sets.length * a.winCount,
     };

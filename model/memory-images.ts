@@ -8,6 +8,8 @@ import { fitsSigned } from '../contract/bits.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import type { WordLayout } from '../contract/layout.ts';
 import { packControl, packSlot } from '../contract/words.ts';
+import type { ResolvedConfig } from '../contract/config.ts';
+import { setStream, type SetStream } from '../contract/stream.ts';
 import type { SetSchedule } from './types.ts';
 
 /**
@@ -51,4 +53,11 @@ export function packSetRows(L: WordLayout, set: SetSchedule, K: number, N: numbe
     controls.push(packControl(L, delta, i === rows.length - 1));
   });
   return { banks, controls, steps: rows.map((r) => r.step) };
+}
+
+/** Set s's part of its tile's weight stream (contract/stream.ts, in cfg's coding), with the steps of its hardware rows. */
+export function packSetStream(cfg: ResolvedConfig, L: WordLayout, set: SetSchedule, s: number): SetStream & { readonly steps: readonly number[] } {
+  const K = cfg.filtersPerTile;
+  const rows = packSetRows(L, set, K, cfg.lanes, s, cfg.name);
+  return { ...setStream(cfg, s * K, rows.banks.map((banks, i) => ({ banks, control: rows.controls[i] }))), steps: rows.steps };
 }

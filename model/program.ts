@@ -18,15 +18,14 @@ import { capacity } from '../contract/capacity.ts';
 import { checkDescriptors, type LayerDescriptor, type TileWork } from '../contract/descriptors.ts';
 import { SparsetileError } from '../contract/errors.ts';
 import type { WordLayout } from '../contract/layout.ts';
-import { headerRecord, recordBeats, rowRecord } from '../contract/stream.ts';
 import { packActivationWord } from '../contract/words.ts';
 import { fitsSigned } from '../contract/bits.ts';
 import { executeSchedule, outputStage } from './execute.ts';
 import { outputSize } from './layer-spec.ts';
 import { lowerLayer, type LoweredJob } from './lower.ts';
-import { packSetRows } from './memory-images.ts';
+import { packSetStream } from './memory-images.ts';
 import { checkLegality, scheduleJob, type JobSchedule } from './schedule.ts';
-import { simulateTiming, type TimedLayer, type TimingResult } from './timing.ts';
+import { simulateTiming, type TimedLayer, type TimedSet, type TimingResult } from './timing.ts';
 import { checkPlan, planTiles, type PlanMode, type TilePlan } from './tile-plan.ts';
 import type { LayerData, LayerSpec, SchedulerName } from './types.ts';
 
@@ -220,12 +219,11 @@ export async function buildProgram(cfg: ResolvedConfig, L: WordLayout, layers: r
       for (let t = 0; t < T; t++) {
         const a = plan.tiles[t];
         const addr = extBeats.length * cfg.axi.beatBytes;
-        const timedSets: { steps: number[]; chanBase: number }[] = [];
+        const timedSets: TimedSet[] = [];
         for (const s of a.sets) {
-          const rows = packSetRows(L, sched.sets[s], K, N, s, cfg.name);
-          extBeats.push(...recordBeats(cfg, headerRecord(rows.controls.length, s * K)));
-          rows.banks.forEach((banks, i) => extBeats.push(...recordBeats(cfg, rowRecord(cfg, banks, rows.controls[i]))));
-          timedSets.push({ steps: rows.steps, chanBase: s * K });
+          const st = packSetStream(cfg, L, sched.sets[s], s);
+          extBeats.push(...st.beats);
+          timedSets.push({ steps: st.steps, chanBase: s * K, recordEnds: st.recordEnds });
         }
         const beats = extBeats.length - addr / cfg.axi.beatBytes;
         bytes += beats * cfg.axi.beatBytes;

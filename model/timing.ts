@@ -20,10 +20,15 @@ import { fillLines, lineReads } from './address-gen.ts';
 /** Set headers the fetcher can queue for the controller. */
 export const SET_FIFO_DEPTH = 4;
 
-/** One set of a tile in one layer: the steps of its hardware rows and its output channel base. */
+/**
+ * One set of a tile in one layer: the steps of its hardware rows, its output channel base, and for
+ * each of its records (the header, then the rows) the beat of the set's stream in whose cycle the
+ * fetcher writes it (contract/stream.ts setStream; the set's stream is the last of them + 1 beats).
+ */
 export interface TimedSet {
   readonly steps: readonly number[];
   readonly chanBase: number;
+  readonly recordEnds: readonly number[];
 }
 
 export interface TimedTile {
@@ -105,7 +110,6 @@ export function simulateTiming(cfg: ResolvedConfig, layers: readonly TimedLayer[
   const D = cfg.weightDepth;
   const Dst = cfg.activationBankDepth;
   const E = cfg.outputFifoDepth;
-  const RB = cfg.recordBeats;
   const BB = cfg.axi.beatBytes;
   const PL = cfg.pipelineLatency;
   const nL = layers.length;
@@ -120,7 +124,7 @@ export function simulateTiming(cfg: ResolvedConfig, layers: readonly TimedLayer[
   };
 
   const tiles = Array.from({ length: T }, (_, t) => {
-    // The records of the tile's streams, in fetch order: each set's header, then its rows.
+    // The sets of the tile's streams, in fetch order: each one's header, then its rows.
     const headers: { set: TimedSet; layer: number }[] = [];
     layers.forEach((l, li) => l.tiles[t].sets.forEach((set) => headers.push({ set, layer: li })));
     return {
@@ -133,7 +137,7 @@ export function simulateTiming(cfg: ResolvedConfig, layers: readonly TimedLayer[
       // memory model
       queue: [] as { tAr: number; beats: number }[], curLeft: 0, curEarliest: 0, readyAt: 0,
       // R side
-      beatIdx: 0, recWr: 0, recWrPrev: 0, recsLeft: 0, fifo: [] as SetHeader[],
+      rxBeat: 0, rxRec: 0, recWr: 0, recWrPrev: 0, fifo: [] as SetHeader[],
       // controller
       cst: Ctl.Idle, layer: 0, sc: 0, wc: 0, rowIdx: 0, setBase: 0, cur: null as SetHeader | null, winLine: 0, credits: E, recFreed: 0,
       // fill
@@ -250,16 +254,20 @@ export function simulateTiming(cfg: ResolvedConfig, layers: readonly TimedLayer[
       // R side
       s.recWrPrev = s.recWr;
       if (hsR) {
-        if (s.beatIdx + 1 === RB) {
-          s.beatIdx = 0;
-          if (s.recsLeft === 0) {
-            const hd = s.headers[s.nextHeader++];
-            if (!hd) throw new Error(`internal: tile ${s.t} received more set headers than its streams hold`);
-            s.fifo.push({ base: s.recWr + 1, set: hd.set, layer: hd.layer });
-            s.recsLeft = hd.set.steps.length;
-          } else s.recsLeft--;
+        // beat rxBeat of set nextHeader's stream; it completes record rxRec (0: the header) or none
+        const hd = s.headers[s.nextHeader];
+        if (!hd) throw new Error(`internal: tile ${s.t} received more beats than its streams hold`);
+        const ends = hd.set.recordEnds;
+        if (s.rxBeat === ends[s.rxRec]) {
+          if (s.rxRec === 0) s.fifo.push({ base: s.recWr + 1, set: hd.set, layer: hd.layer });
           s.recWr++;
-        } else s.beatIdx++;
+          s.rxRec++;
+        }
+        if (s.rxRec === ends.length) {
+          s.nextHeader++;
+          s.rxRec = 0;
+          s.rxBeat = 0;
+        } else s.rxBeat++;
       }
       // controller
       const loadSet = (hd: SetHeader) => {

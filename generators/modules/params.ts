@@ -7,7 +7,8 @@ import type { HostWidths } from '../../contract/host.ts';
 import { controlFields, layoutFromConfig, slotFields, slotPlace } from '../../contract/layout.ts';
 import { indexBits } from '../../contract/bits.ts';
 import { LAYER_REGS, LAYER_TILE_REGS, layersCountBits } from '../../contract/registers.ts';
-import { HEADER_FIELDS, controlOffset } from '../../contract/stream.ts';
+import { rleEntryFields } from '../../contract/rle.ts';
+import { HEADER_CONTROL_LSB, HEADER_FIELDS, controlOffset, rleHeaderBeats } from '../../contract/stream.ts';
 import { SET_FIFO_DEPTH } from '../../model/timing.ts';
 
 export interface Localparam {
@@ -43,6 +44,23 @@ export function slotRowStrides(cfg: ResolvedConfig): { peStride: number; laneStr
   }
   if (base !== 0) throw new Error('internal: slot (0, 0) does not start the row');
   return { peStride, laneStride };
+}
+
+/** The run-length decoder's localparams (docs/architecture.md section 11), from the resolved coding. */
+function rleParams(cfg: ResolvedConfig): Record<string, Omit<Localparam, 'name'>> {
+  const ws = cfg.weightStream;
+  if (ws.coding !== 'rle') return {};
+  const f = rleEntryFields(ws.format);
+  if (f.value.lsb !== 0) throw new Error('internal: the decoder reads an entry\'s value from its low bits');
+  return {
+    RLE_VALUE_BITS: { value: f.value.bits, doc: 'value field of an RLE entry (a slot)' },
+    RLE_RUN_LSB: { value: f.run.lsb, doc: 'run field of an RLE entry' },
+    RLE_RUN_BITS: { value: f.run.bits, doc: 'run field width' },
+    RLE_ENTRY_BITS: { value: ws.entryBits, doc: 'an RLE entry {run, value}' },
+    RLE_ENTRIES: { value: ws.entriesPerBeat, doc: 'RLE entries per AXI beat' },
+    HDR_CTRL_LSB: { value: HEADER_CONTROL_LSB, doc: 'row 0\'s control word in a coded set header' },
+    RLE_HDR_BEATS: { value: rleHeaderBeats(cfg.weightDepth - 1, cfg.controlBits, cfg.axi.dataBits), doc: 'beats of the longest coded set header' },
+  };
 }
 
 /** Every configuration-derived localparam, with its meaning. */
@@ -105,6 +123,7 @@ export function paramTable(cfg: ResolvedConfig, hw: HostWidths, slotCount: numbe
     CREDIT_BITS: { value: Math.max(2, Math.ceil(Math.log2(cfg.outputFifoDepth + 1))), doc: 'output credit counter' },
     NREG: { value: LAYER_REGS.length + cfg.tiles * LAYER_TILE_REGS.length, doc: 'registers of a layer descriptor' },
     SLOT_COUNT: { value: slotCount, doc: 'activation-buffer slots the interconnect uses' },
+    ...rleParams(cfg),
   };
 }
 

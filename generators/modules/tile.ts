@@ -30,6 +30,8 @@ export interface TileView extends LocalparamList {
   readonly axiDataBits: number;
   readonly fmAddrBits: number;
   readonly actBankWidth: number;
+  /** The weight stream is run-length coded: the fetcher decodes it (its RLE_* localparams). */
+  readonly rle: boolean;
 }
 
 export const TILE = template<TileView>('st_tile.v.hbs');
@@ -43,6 +45,7 @@ const TILE_PARAMS = [
   'LAYER_BITS', 'SLOT_BITS', 'OUT_FIFO_DEPTH', 'OUT_FIFO_BITS', 'CREDIT_BITS',
 ];
 const TILE_PARAMS_SPARSE = ['SELECT_BITS', 'SLOT_SELECT_LSB', 'SLOT_COUNT'];
+const TILE_PARAMS_RLE = ['RLE_VALUE_BITS', 'RLE_ENTRY_BITS', 'RLE_RUN_LSB', 'RLE_RUN_BITS', 'RLE_ENTRIES', 'HDR_CTRL_LSB', 'RLE_HDR_BEATS'];
 
 export function tileView(cfg: ResolvedConfig, header: string): TileView {
   const hw = hostWidths(cfg);
@@ -65,7 +68,10 @@ export function tileView(cfg: ResolvedConfig, header: string): TileView {
     axiDataBits: hw.axiDataBits,
     fmAddrBits: hw.fmAddrBits,
     actBankWidth: hw.fmDataBits,
-    ...pickParams(table, [...TILE_PARAMS, ...(cfg.dense ? [] : TILE_PARAMS_SPARSE), ...(selectCheck ? ['MUX_INPUTS'] : [])]),
+    rle: cfg.weightStream.coding === 'rle',
+    ...pickParams(table, [
+      ...TILE_PARAMS, ...(cfg.dense ? [] : TILE_PARAMS_SPARSE), ...(selectCheck ? ['MUX_INPUTS'] : []), ...(cfg.weightStream.coding === 'rle' ? TILE_PARAMS_RLE : []),
+    ]),
   };
 }
 

@@ -14,6 +14,11 @@
 // record of a set is its header ({rows, channel base}); it is queued with the index of the set's
 // first row, and the next `rows` records are the set's rows.
 //
+// With RLE = 1 the stream is run-length coded (sections 5.2 and 11): a set is a header of
+// ceil((HDR_CTRL_LSB + rows*CTRL_BITS)/DATA_BITS) beats carrying every row's control word, then its
+// slot stream, RLE_ENTRIES entries {run, value} a beat, decoded in the cycle the beat is taken; a
+// row is written in the cycle of the beat that completes it. RREADY follows the same rule.
+//
 // Parameters:
 //   DATA_BITS, SIZE        AXI data width and ARSIZE = log2(DATA_BITS/8)
 //   MAX_BURST, MAX_OUT     longest burst in beats, bursts in flight
@@ -22,6 +27,11 @@
 //   DEPTH, RING_BITS       ring records and log2(DEPTH)
 //   FIFO_DEPTH             set headers queued (model/timing.ts SET_FIFO_DEPTH)
 //   ROWS_LSB, CHAN_LSB     header fields (16 bits each; contract/stream.ts HEADER_FIELDS)
+//   RLE                    1: the stream is run-length coded (the rest only then)
+//   SLOTS, SLOT_W          slots of a row (K*N) and an entry's value field (slotBits)
+//   CTRL_BITS              a row's control word
+//   ENTRY_BITS, RUN_LSB, RUN_BITS, RLE_ENTRIES   an entry, its run field, entries per beat (contract/rle.ts)
+//   HDR_CTRL_LSB, HDR_BEATS  row 0's control word in a header; beats of the longest header
 //
 // Ports:
 //   clk_i, rst_ni          clock; asynchronous active-low reset
@@ -35,7 +45,7 @@
 //   rec_freed_i            records the controller has freed since start
 //   hdr_valid_o, hdr_base_o, hdr_rows_o, hdr_chan_o, hdr_pop_i   the oldest queued set header
 //   beat_o                 a beat was taken this cycle (the AXI_BYTES counter)
-//   err_stream_o, err_axi_o   a stream or header the host should have rejected; a bus error
+//   err_stream_o, err_axi_o   a stream or header the host should have rejected (or a corrupt coded stream); a bus error
 //   idle_o                 no request presented or in flight
 module st_wfetch #(
   parameter integer DATA_BITS = 64,
@@ -49,7 +59,17 @@ module st_wfetch #(
   parameter integer RING_BITS = 4,
   parameter integer FIFO_DEPTH = 4,
   parameter integer ROWS_LSB = 0,
-  parameter integer CHAN_LSB = 16
+  parameter integer CHAN_LSB = 16,
+  parameter integer RLE = 0,
+  parameter integer SLOTS = 8,
+  parameter integer SLOT_W = 11,
+  parameter integer CTRL_BITS = 3,
+  parameter integer ENTRY_BITS = 13,
+  parameter integer RUN_LSB = 11,
+  parameter integer RUN_BITS = 2,
+  parameter integer RLE_ENTRIES = 4,
+  parameter integer HDR_CTRL_LSB = 32,
+  parameter integer HDR_BEATS = 1
 ) (
   input  wire                          clk_i,
   input  wire                          rst_ni,
@@ -178,10 +198,8 @@ module st_wfetch #(
   end
 
   // ---- R side ----------------------------------------------------------------------------------
-  reg [BEAT_BITS-1:0]            beat_q;
   reg [31:0]                     rec_wr_q;
   reg [15:0]                     left_q;      // rows of the current set still to come; 0: a header is next
-  reg [REC_BEATS*DATA_BITS-1:0]  asm_q;       // beats 0.. of the record being assembled
   reg [FIFO_BITS:0]              cnt_q;
   reg [FIFO_BITS-1:0]            rd_q, wr_q;
   reg [31:0]                     f_base_q [0:FIFO_DEPTH-1];
@@ -190,42 +208,167 @@ module st_wfetch #(
 
   assign m_axi_rready_o = abort_i || ((rec_wr_q - rec_freed_i) < DEPTH_W && cnt_q < FIFO_FULL);
 
-  // the record completed by this beat: earlier beats from asm_q, the last one from the bus
+  // Per beat, from the decoding below: the beat completes a record (rec_done), a header when
+  // is_hdr ({h_rows, h_chan}), else the row `record`; err_dec: a corrupt coded stream.
+  wire                           rec_done;
+  wire                           is_hdr = left_q == 16'd0;
+  wire [15:0]                    h_rows, h_chan;
   wire [REC_BEATS*DATA_BITS-1:0] record;
+  wire                           err_dec;
   generate
-    if (REC_BEATS > 1) begin : g_multi
-      assign record = {m_axi_rdata_i, asm_q[(REC_BEATS-1)*DATA_BITS-1:0]};
-      wire unused_asm_top = ^asm_q[REC_BEATS*DATA_BITS-1:(REC_BEATS-1)*DATA_BITS];
-    end else begin : g_single
-      assign record = m_axi_rdata_i;
-      wire unused_asm = ^asm_q;
+    if (RLE == 0) begin : g_plain
+      // Plain records of REC_BEATS beats: beats 0.. in asm_q, the last from the bus.
+      reg [BEAT_BITS-1:0]           beat_q;
+      reg [REC_BEATS*DATA_BITS-1:0] asm_q;
+      if (REC_BEATS > 1) begin : g_multi
+        assign record = {m_axi_rdata_i, asm_q[(REC_BEATS-1)*DATA_BITS-1:0]};
+        wire unused_asm_top = ^asm_q[REC_BEATS*DATA_BITS-1:(REC_BEATS-1)*DATA_BITS];
+      end else begin : g_single
+        assign record = m_axi_rdata_i;
+        wire unused_asm = ^asm_q;
+      end
+      assign rec_done = hs_r && beat_q == LAST_BEAT && !abort_i;
+      assign h_rows   = record[ROWS_LSB +: 16];
+      assign h_chan   = record[CHAN_LSB +: 16];
+      assign err_dec  = 1'b0;
+      always @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) beat_q <= {BEAT_BITS{1'b0}};
+        else if (start_i) beat_q <= {BEAT_BITS{1'b0}};
+        else if (hs_r) beat_q <= (beat_q == LAST_BEAT) ? {BEAT_BITS{1'b0}} : beat_q + 1'b1;
+      end
+      integer i;
+      always @(posedge clk_i) begin
+        if (hs_r) begin
+          for (i = 0; i < REC_BEATS; i = i + 1) if (beat_q == i[BEAT_BITS-1:0]) asm_q[i*DATA_BITS +: DATA_BITS] <= m_axi_rdata_i;
+        end
+      end
+    end else begin : g_rle
+      // Run-length coded sets (docs/architecture.md sections 5.2 and 11). A header of hdr_beats beats
+      // ({rows, chan} and every row's control word) into hdr_q; then the slot stream: each beat's
+      // RLE_ENTRIES entries {run, value} in one cycle, each producing run zeros and its value from
+      // slot position pos_q on, into a row-assembly register of two rows (ext). A row is written in
+      // the cycle of the beat that completes it, with its control word from the header; entries
+      // after the set's last slot are padding and are not read.
+      localparam integer POS_BITS = $clog2(3 * SLOTS + 2);
+      localparam integer ROW_W = SLOTS * SLOT_W;
+      localparam integer HDR_W = HDR_BEATS * DATA_BITS;
+      localparam [POS_BITS-1:0] SLOTS_P = SLOTS[POS_BITS-1:0];
+      localparam [31:0] HDR_CTRL_LSB_W = HDR_CTRL_LSB;
+      localparam [31:0] CTRL_BITS_W = CTRL_BITS;
+      localparam [31:0] DATA_BITS_W = DATA_BITS;
+      reg [HDR_W-1:0]    hdr_q;     // the current set's header
+      reg [15:0]         hb_q;      // header beats taken
+      reg [15:0]         ri_q;      // row of the set being assembled
+      reg [POS_BITS-1:0] pos_q;     // slots of that row already produced
+      reg [ROW_W-1:0]    asm_q;     // those slots; zero from pos_q on
+      // the header's rows and chan: beat 0 from the bus, later beats from hdr_q
+      assign h_rows = (hb_q == 16'd0) ? m_axi_rdata_i[ROWS_LSB +: 16] : hdr_q[ROWS_LSB +: 16];
+      assign h_chan = (hb_q == 16'd0) ? m_axi_rdata_i[CHAN_LSB +: 16] : hdr_q[CHAN_LSB +: 16];
+      wire [31:0] hdr_bits  = HDR_CTRL_LSB_W + {16'd0, h_rows} * CTRL_BITS_W;
+      wire [31:0] hdr_beats = (hdr_bits + DATA_BITS_W - 32'd1) / DATA_BITS_W;
+      wire        hdr_last  = {16'd0, hb_q} + 32'd1 >= hdr_beats;
+      wire        last_row  = left_q == 16'd1;
+      wire        take      = hs_r && !abort_i;
+
+      // the beat's entries, entry e at [e*ENTRY_BITS +: ENTRY_BITS]
+      wire [RLE_ENTRIES*ENTRY_BITS-1:0]  ents;
+      genvar g;
+      for (g = 0; g < RLE_ENTRIES; g = g + 1) begin : g_ent
+        assign ents[g*ENTRY_BITS +: ENTRY_BITS] = m_axi_rdata_i[g*ENTRY_BITS +: ENTRY_BITS];
+      end
+      if (DATA_BITS > RLE_ENTRIES*ENTRY_BITS) begin : g_beat_top
+        wire unused_beat_top = ^m_axi_rdata_i[DATA_BITS-1:RLE_ENTRIES*ENTRY_BITS];
+      end
+      reg [(RLE_ENTRIES+1)*POS_BITS-1:0] at;   // start position of entry e at [e*POS_BITS +: POS_BITS]; the end last
+      reg [RLE_ENTRIES*POS_BITS-1:0]     vpos; // where entry e's value goes
+      reg [RLE_ENTRIES-1:0]              used; // entry e is part of the set
+      reg [2*ROW_W-1:0]                  ext;  // this row and the next, after this beat
+      reg                                overrun;
+      reg [POS_BITS-1:0]                 run_e;
+      integer e, s;
+      always @* begin
+        at = {((RLE_ENTRIES+1)*POS_BITS){1'b0}};
+        at[0 +: POS_BITS] = pos_q;
+        vpos = {(RLE_ENTRIES*POS_BITS){1'b0}};
+        used = {RLE_ENTRIES{1'b0}};
+        overrun = 1'b0;
+        for (e = 0; e < RLE_ENTRIES; e = e + 1) begin
+          run_e = { {(POS_BITS-RUN_BITS){1'b0}}, ents[e*ENTRY_BITS + RUN_LSB +: RUN_BITS]};
+          used[e] = !last_row || at[e*POS_BITS +: POS_BITS] < SLOTS_P;
+          vpos[e*POS_BITS +: POS_BITS] = at[e*POS_BITS +: POS_BITS] + run_e;
+          at[(e+1)*POS_BITS +: POS_BITS] = used[e] ? vpos[e*POS_BITS +: POS_BITS] + 1'b1 : at[e*POS_BITS +: POS_BITS];
+          if (used[e] && last_row && vpos[e*POS_BITS +: POS_BITS] >= SLOTS_P) overrun = 1'b1;
+        end
+        ext = { {ROW_W{1'b0}}, asm_q};
+        for (s = 0; s < 2 * SLOTS; s = s + 1) begin
+          for (e = 0; e < RLE_ENTRIES; e = e + 1) begin
+            if (used[e] && vpos[e*POS_BITS +: POS_BITS] == s[POS_BITS-1:0]) ext[s*SLOT_W +: SLOT_W] = ents[e*ENTRY_BITS +: SLOT_W];
+          end
+        end
+      end
+      wire [POS_BITS-1:0] end_pos  = at[RLE_ENTRIES*POS_BITS +: POS_BITS];
+      wire                row_done = end_pos >= SLOTS_P;
+      wire [CTRL_BITS-1:0] ctrl    = hdr_q[HDR_CTRL_LSB + ri_q*CTRL_BITS +: CTRL_BITS];
+      assign rec_done = take && (is_hdr ? hdr_last : row_done);
+      assign err_dec  = take && !is_hdr && overrun;
+      if (REC_BEATS*DATA_BITS > ROW_W + CTRL_BITS) begin : g_pad
+        assign record = { {(REC_BEATS*DATA_BITS-ROW_W-CTRL_BITS){1'b0}}, ctrl, ext[0 +: ROW_W]};
+      end else begin : g_nopad
+        assign record = {ctrl, ext[0 +: ROW_W]};
+      end
+      always @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          hb_q  <= 16'd0;
+          ri_q  <= 16'd0;
+          pos_q <= {POS_BITS{1'b0}};
+          asm_q <= {ROW_W{1'b0}};
+        end else if (start_i) begin
+          hb_q  <= 16'd0;
+          ri_q  <= 16'd0;
+          pos_q <= {POS_BITS{1'b0}};
+          asm_q <= {ROW_W{1'b0}};
+        end else if (take) begin
+          if (is_hdr) begin
+            hb_q  <= hdr_last ? 16'd0 : hb_q + 16'd1;
+            ri_q  <= 16'd0;
+            pos_q <= {POS_BITS{1'b0}};
+            asm_q <= {ROW_W{1'b0}};
+          end else if (row_done) begin
+            ri_q  <= ri_q + 16'd1;
+            pos_q <= end_pos - SLOTS_P;
+            asm_q <= ext[ROW_W +: ROW_W];
+          end else begin
+            pos_q <= end_pos;
+            asm_q <= ext[0 +: ROW_W];
+          end
+        end
+      end
+      integer i;
+      always @(posedge clk_i) begin
+        if (take && is_hdr) begin
+          for (i = 0; i < HDR_BEATS; i = i + 1) if (hb_q == i[15:0]) hdr_q[i*DATA_BITS +: DATA_BITS] <= m_axi_rdata_i;
+        end
+      end
     end
   endgenerate
-  wire        rec_done = hs_r && beat_q == LAST_BEAT && !abort_i;
-  wire        is_hdr   = left_q == 16'd0;
-  wire [15:0] h_rows   = record[ROWS_LSB +: 16];
-  wire [15:0] h_chan   = record[CHAN_LSB +: 16];
   wire        push     = rec_done && is_hdr;
   wire        pop      = hdr_pop_i && cnt_q != {(FIFO_BITS+1){1'b0}};
   wire        err_hdr  = push && (h_rows == 16'd0 || {16'd0, h_rows} + 32'd1 > DEPTH_W);
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      beat_q   <= {BEAT_BITS{1'b0}};
       rec_wr_q <= 32'd0;
       left_q   <= 16'd0;
       cnt_q    <= {(FIFO_BITS+1){1'b0}};
       rd_q     <= {FIFO_BITS{1'b0}};
       wr_q     <= {FIFO_BITS{1'b0}};
     end else if (start_i) begin
-      beat_q   <= {BEAT_BITS{1'b0}};
       rec_wr_q <= 32'd0;
       left_q   <= 16'd0;
       cnt_q    <= {(FIFO_BITS+1){1'b0}};
       rd_q     <= {FIFO_BITS{1'b0}};
       wr_q     <= {FIFO_BITS{1'b0}};
     end else begin
-      if (hs_r) beat_q <= (beat_q == LAST_BEAT) ? {BEAT_BITS{1'b0}} : beat_q + 1'b1;
       if (rec_done) begin
         rec_wr_q <= rec_wr_q + 32'd1;
         left_q   <= is_hdr ? h_rows : left_q - 16'd1;
@@ -236,11 +379,7 @@ module st_wfetch #(
     end
   end
 
-  integer i;
   always @(posedge clk_i) begin
-    if (hs_r) begin
-      for (i = 0; i < REC_BEATS; i = i + 1) if (beat_q == i[BEAT_BITS-1:0]) asm_q[i*DATA_BITS +: DATA_BITS] <= m_axi_rdata_i;
-    end
     if (push) begin
       f_base_q[wr_q] <= rec_wr_q + 32'd1;
       f_rows_q[wr_q] <= h_rows;
@@ -285,7 +424,7 @@ module st_wfetch #(
   assign hdr_rows_o  = f_rows_q[rd_q];
   assign hdr_chan_o  = f_chan_q[rd_q];
   assign beat_o      = hs_r;
-  assign err_stream_o = err_stream_ar || err_hdr;
+  assign err_stream_o = err_stream_ar || err_hdr || err_dec;
   assign err_axi_o    = (hs_r && m_axi_rresp_i != 2'b00) || rlast_bad;
   assign idle_o       = !arvalid_q && out_q == {OUT_BITS{1'b0}};
 

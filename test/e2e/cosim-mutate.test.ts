@@ -1,4 +1,4 @@
-/** The harness catches real bugs: a few mutants of the tiny RTL, each caught by the quick workloads. */
+/** The harness catches real bugs: a few mutants of the tiny RTL, and the run-length decoder's of tiny-rle, each caught by the quick workloads. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,5 +20,15 @@ describe('sparsetile mutate', () => {
     expect(text).toMatch(/^caught {3}credit-ignored .*: 0 output values differ in \d+ words; cycles: model (\d+), RTL \1\. icarus: tile \d's STALL_FILL counter reads \d+, but the model predicts \d+\./m);
     // Outputs, CYCLES and counters are right; only the weight ring's overflow assertion sees it.
     expect(text).toMatch(/^caught {3}ring-overflow-by-one .*: 0 output values differ in \d+ words; cycles: model (\d+), RTL \1\. icarus: \d+ RTL assertion failure\(s\) \(ring-overflow\)/m);
+  }, 600_000);
+
+  it('catches run-length decoder faults on tiny-rle: run count, entry order, row boundary, control word row, header length', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'st-mutate-rle-'));
+    const only = ['rle-run-short', 'rle-entry-order', 'rle-row-boundary', 'rle-ctrl-row', 'rle-header-short'];
+    const r = await runCli(['mutate', '--config', 'tiny-rle', '--only', only.join(','), '--out', out]);
+    const text = String(r.stdout);
+    expect(r.exitCode, text).toBe(0);
+    for (const id of only) expect(text).toMatch(new RegExp(`^caught {3}${id} +by tiny-rle/[a-z0-9-]+/icarus`, 'm'));
+    expect(text).toMatch(new RegExp(`^${only.length}/${only.length} mutants caught in [\\d.]+ s \\(tiny-rle, icarus`, 'm'));
   }, 600_000);
 });

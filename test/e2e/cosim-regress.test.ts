@@ -1,5 +1,6 @@
 /**
- * The quick regression, as `make test` runs it: tiny and mini in Verilator and Icarus, mini-dense
+ * The quick regression, as `make test` runs it: tiny, mini and tiny-rle (run-length coded weight
+ * streams) in Verilator and Icarus, mini-rle and mini-dense
  * in Icarus, every workload (random sparsities, all-zero and dense weights, ragged C and K, a single
  * step, extreme values, accumulator wrap, grouped, FC, strided, host-write loading), and the
  * junction-chain cases of cosim/junction/suite.ts.

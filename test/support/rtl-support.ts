@@ -16,7 +16,8 @@ import { GLOBAL_REGS, LAYER_REGS, LAYER_TILE_REGS, layerRegAddr, layerTileRegAdd
 import type { MemoryModel } from '../../contract/bus.ts';
 import type { LayerDescriptor } from '../../contract/descriptors.ts';
 import { mulberry32 } from '../../model/random.ts';
-import { simulateTiming, type TimedLayer } from '../../model/timing.ts';
+import { simulateTiming, type TimedLayer, type TimedSet } from '../../model/timing.ts';
+import { plainRecordEnds } from '../../contract/stream.ts';
 import type { LayerData } from '../../model/types.ts';
 import { referenceConv, referenceStage } from './reference.ts';
 
@@ -97,7 +98,7 @@ export interface JobResult {
   expected: Map<number, bigint>;
   layer: LayerData;
   /** Set rows (steps) in stream order per tile, for the cycle model. */
-  setsPerTile: { steps: number[]; chanBase: number }[][];
+  setsPerTile: TimedSet[][];
   /** CYCLES as the golden model's cycle simulation (model/timing.ts) predicts it for this job. */
   expectedCycles: number;
   /** Tile 0's ISSUE counter: its rows times its windows (counted here, not by the model). */
@@ -167,27 +168,34 @@ export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: Directed
     for (let i = 0; i < cfg.recordBeats; i++) beats.push((r >> BigInt(i * dataBits)) & mask(dataBits));
   };
   const streams: { addr: number; beats: number; sets: number }[] = [];
-  const setsPerTile: { steps: number[]; chanBase: number }[][] = Array.from({ length: T }, () => []);
+  const setsPerTile: TimedSet[][] = Array.from({ length: T }, () => []);
   for (let t = 0; t < T; t++) {
     const start = beats.length;
     let count = 0;
     for (let s = t; s < nSets; s += T) {
       const sched = greedySchedule(cfg, Array.from({ length: K }, (_, k) => lowered(s * K + k)));
-      pushRecord(BigInt(sched.length) | (BigInt(s * K) << 16n));
       let prev = -1;
-      sched.forEach((row, i) => {
-        let rec = 0n;
-        for (let k = 0; k < K; k++) for (let l = 0; l < N; l++) {
-          const slot = (field(row.sel[k][l], cfg.selectBits) << BigInt(cfg.weightBits)) | field(row.w[k][l], cfg.weightBits);
-          rec |= slot << BigInt((k * N + l) * cfg.slotBits);
-        }
+      const slots: bigint[] = [];
+      const ctrls = sched.map((row, i) => {
+        for (let k = 0; k < K; k++) for (let l = 0; l < N; l++) slots.push((field(row.sel[k][l], cfg.selectBits) << BigInt(cfg.weightBits)) | field(row.w[k][l], cfg.weightBits));
         const ctrl = (BigInt(i === sched.length - 1 ? 1 : 0) << BigInt(cfg.deltaBits)) | BigInt(row.step - prev);
         prev = row.step;
-        rec |= ctrl << BigInt(K * N * cfg.slotBits);
-        if (rec >> BigInt(recBits)) throw new Error('internal: record wider than its beats');
-        pushRecord(rec);
+        return ctrl;
       });
-      setsPerTile[t].push({ steps: sched.map((r) => r.step), chanBase: s * K });
+      let recordEnds: number[];
+      if (cfg.weightStream.coding === 'none') {
+        pushRecord(BigInt(sched.length) | (BigInt(s * K) << 16n));
+        ctrls.forEach((ctrl, i) => {
+          let rec = ctrl << BigInt(K * N * cfg.slotBits);
+          for (let j = 0; j < K * N; j++) rec |= slots[i * K * N + j] << BigInt(j * cfg.slotBits);
+          if (rec >> BigInt(recBits)) throw new Error('internal: record wider than its beats');
+          pushRecord(rec);
+        });
+        recordEnds = plainRecordEnds(cfg.recordBeats, sched.length);
+      } else {
+        recordEnds = pushCoded(cfg, beats, BigInt(sched.length) | (BigInt(s * K) << 16n), ctrls, slots);
+      }
+      setsPerTile[t].push({ steps: sched.map((r) => r.step), chanBase: s * K, recordEnds });
       count++;
     }
     streams.push({ addr: start * (dataBits / 8), beats: beats.length - start, sets: count });
@@ -231,6 +239,48 @@ export function writeDirectedJob(cfg: ResolvedConfig, dir: string, job: Directed
   const timed: TimedLayer = { desc, tiles: desc.tiles.map((t, i) => ({ ...t, sets: setsPerTile[i] })) };
   const timing = simulateTiming(cfg, [timed], opts.memory ?? DIRECTED_MEMORY);
   return { expected, layer, setsPerTile, expectedCycles: timing.cycles, issue0: setsPerTile[0].reduce((a, x) => a + x.steps.length, 0) * Ho * Wo };
+}
+
+/**
+ * A run-length coded set as docs/architecture.md sections 5.2 and 11 word it, written here without
+ * contract/rle.ts: the header beats with every control word, then the slots coded with the escape
+ * rule, P entries a beat. Returns each record's completing beat, relative to the set's first.
+ */
+function pushCoded(cfg: ResolvedConfig, beats: bigint[], rowsChan: bigint, ctrls: readonly bigint[], slots: readonly bigint[]): number[] {
+  if (cfg.weightStream.coding !== 'rle') throw new Error('internal: not a coded configuration');
+  const W = cfg.axi.dataBits;
+  const R = cfg.weightStream.format.runBits;
+  const V = cfg.slotBits;
+  const P = Math.floor(W / (R + V));
+  const M = 2 ** R - 1;
+  const KN = cfg.filtersPerTile * cfg.lanes;
+  let header = rowsChan;
+  ctrls.forEach((c, i) => (header |= c << BigInt(32 + i * cfg.controlBits)));
+  const hb = Math.ceil((32 + ctrls.length * cfg.controlBits) / W);
+  const first = beats.length;
+  for (let i = 0; i < hb; i++) beats.push((header >> BigInt(i * W)) & mask(W));
+  const entries: { run: number; value: bigint; end: number }[] = [];
+  let run = 0;
+  slots.forEach((v, i) => {
+    if (v !== 0n) {
+      entries.push({ run, value: v, end: i + 1 });
+      run = 0;
+    } else if (run === M) {
+      entries.push({ run: M, value: 0n, end: i + 1 });
+      run = 0;
+    } else run++;
+  });
+  if (run > 0) entries.push({ run: run - 1, value: 0n, end: slots.length });
+  const ends = [hb - 1];
+  for (let i = 0; i < entries.length; i += P) {
+    let word = 0n;
+    entries.slice(i, i + P).forEach((e, j) => {
+      word |= ((BigInt(e.run) << BigInt(V)) | e.value) << BigInt(j * (R + V));
+      while (ends.length <= Math.floor(e.end / KN)) ends.push(beats.length - first); // the entry completes a row
+    });
+    beats.push(word);
+  }
+  return ends;
 }
 
 function directedTestbench(cfg: ResolvedConfig, dir: string, writes: { addr: number; value: number }[], reads: number[], extBeats: number, opts: DirectedOptions): string {

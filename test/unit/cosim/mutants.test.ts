@@ -1,4 +1,4 @@
-/** Every mutant's pattern matches exactly once in the generated tiny RTL, and changes it. */
+/** Every mutant's pattern matches exactly once in the generated RTL it is written for (tiny unless it names another), and changes it. */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +7,12 @@ import { loadConfig } from '../../../tools/configs.ts';
 import { generateRtl } from '../../../generators/rtl.ts';
 import { applyMutant, MUTANTS } from '../../../cosim/mutants.ts';
 
-const files = generateRtl(loadConfig('tiny'));
+const rtl = new Map<string, ReturnType<typeof generateRtl>>();
 
-function freshDir(): string {
+function freshDir(cfgName = 'tiny'): string {
+  if (!rtl.has(cfgName)) rtl.set(cfgName, generateRtl(loadConfig(cfgName)));
   const dir = mkdtempSync(join(tmpdir(), 'st-mut-'));
-  for (const f of files) writeFileSync(join(dir, f.path), f.text);
+  for (const f of rtl.get(cfgName)!) writeFileSync(join(dir, f.path), f.text);
   return dir;
 }
 
@@ -21,8 +22,8 @@ describe('mutants', () => {
     expect(new Set(MUTANTS.map((m) => m.id)).size).toBe(MUTANTS.length);
   });
 
-  it.each(MUTANTS.map((m) => [m.id, m] as const))('%s applies to the tiny RTL exactly once', (_id, m) => {
-    const dir = freshDir();
+  it.each(MUTANTS.map((m) => [m.id, m] as const))('%s applies to its configuration\'s RTL exactly once', (_id, m) => {
+    const dir = freshDir(m.config);
     const before = readFileSync(join(dir, m.file), 'utf8');
     applyMutant(dir, m);
     const after = readFileSync(join(dir, m.file), 'utf8');

@@ -153,7 +153,9 @@ describe('access counts are the counters of the exact cycle model', () => {
   // model/timing.ts simulates the memory system cycle by cycle and its counters are checked against
   // the RTL's in co-simulation; tileWork works them out from the work alone. They must agree on any
   // layer that runs (BUF_WRITES: the counter may miss a layer's last lines, never exceed the walk).
-  it(`for random layers, tile plans and memory settings ${seedTag}`, async () => {
+  const tiny = cfg;
+  const tinyRle = loadConfig('tiny-rle');
+  it(`for random layers, tile plans, memory settings and plain or run-length coded streams ${seedTag}`, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -162,9 +164,10 @@ describe('access counts are the counters of the exact cycle model', () => {
           sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }), dh: fc.integer({ min: 1, max: 2 }), dw: fc.integer({ min: 1, max: 2 }),
           pad: fc.integer({ min: 0, max: 2 }), sparsity: fc.double({ min: 0, max: 1, noNaN: true }), seed: fc.nat(1000),
           plan: fc.constantFrom<PlanMode>('round-robin', 'split-windows'), latency: fc.integer({ min: 1, max: 40 }), period: fc.integer({ min: 1, max: 4 }),
-          fc: fc.boolean(),
+          fc: fc.boolean(), coded: fc.boolean(),
         }),
         async (r) => {
+          const cfg = r.coded ? tinyRle : tiny;
           const ekh = (r.kh - 1) * r.dh + 1;
           const ekw = (r.kw - 1) * r.dw + 1;
           fc.pre(r.fc || (r.ih + 2 * r.pad >= ekh && r.iw + 2 * r.pad >= ekw));
