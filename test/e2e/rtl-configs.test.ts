@@ -12,6 +12,8 @@ import { generateRtl } from '../../generators/rtl.ts';
 import { synthesizeArea } from '../../generators/synth/area.ts';
 import { runCli } from '../support/cli.ts';
 import { SLOW } from '../support/seed.ts';
+import { ERROR_BITS } from '../../contract/registers.ts';
+import { rleHeaderBeats } from '../../contract/stream.ts';
 import { icarusCompile, lint, runIcarus, writeDirectedJob } from '../support/rtl-support.ts';
 
 function generateInto(name: string): { dir: string; files: string[] } {
@@ -43,6 +45,44 @@ describe.each(namedConfigs())('named configuration %s', (name) => {
     const area = await synthesizeArea(dir, files, loadConfig(name));
     expect(area.logicTransistors).toBeGreaterThan(0);
   }, 1_800_000);
+});
+
+describe('run-length decoder (tiny-rle)', () => {
+  it('a coded stream whose entries run past the set raises the STREAM error and ends the job', async () => {
+    const cfg = loadConfig('tiny-rle');
+    if (cfg.weightStream.coding !== 'rle') throw new Error('tiny-rle is not run-length coded');
+    const { format, entryBits, entriesPerBeat, maxRun } = cfg.weightStream;
+    const { dir, files } = generateInto('tiny-rle');
+    const jobDir = join(dir, 'job-corrupt');
+    const want = writeDirectedJob(cfg, jobDir, { filters: 3, channels: 5, kernel: [3, 3], input: [4, 4], pad: 1, density: 0.4 }, 5);
+    // tile 0's first set: its header beats, then its entries. Walk them (run + 1 values each) to the
+    // entry that completes the set's last row, and lengthen its run (or the one before it, if it is
+    // at the maximum) by one: the last entry's value then lands past the row, which the decoder
+    // must flag rather than write
+    const set = want.setsPerTile[0][0];
+    const L = set.steps.length * cfg.filtersPerTile * cfg.lanes;
+    const hb = rleHeaderBeats(set.steps.length, cfg.controlBits, cfg.axi.dataBits);
+    const lines = readFileSync(join(jobDir, 'ext.hex'), 'utf8').trim().split('\n');
+    const runAt = (e: number) => BigInt(e * entryBits + format.valueBits);
+    const runMask = BigInt(maxRun);
+    const entries: { beat: number; e: number; run: number }[] = [];
+    for (let beat = hb, produced = 0; produced < L; beat++) {
+      for (let e = 0; e < entriesPerBeat && produced < L; e++) {
+        const run = Number((BigInt(`0x${lines[beat]}`) >> runAt(e)) & runMask);
+        entries.push({ beat, e, run });
+        produced += run + 1;
+      }
+    }
+    const target = [...entries].reverse().slice(0, 2).find((x) => x.run < maxRun);
+    expect(target, 'one of the last two entries can be lengthened').toBeDefined();
+    const word = BigInt(`0x${lines[target!.beat]}`);
+    lines[target!.beat] = ((word & ~(runMask << runAt(target!.e))) | (BigInt(target!.run + 1) << runAt(target!.e))).toString(16).padStart(lines[target!.beat].length, '0');
+    writeFileSync(join(jobDir, 'ext.hex'), `${lines.join('\n')}\n`);
+    const got = await runIcarus(dir, files, jobDir);
+    expect(got.log).not.toContain('TIMEOUT');
+    expect(got.error & (1 << ERROR_BITS.STREAM), `ERROR = ${got.error}`).not.toBe(0);
+    expect(got.status & 6, 'done and error').toBe(6);
+  }, 120_000);
 });
 
 describe('sparsetile generate', () => {
