@@ -9,6 +9,9 @@ const BASE_FLAGS = [
   '-Wno-fatal', // lint warnings are the generator tests' business; keep them in build.log
   '-Wno-WIDTH', // the testbench truncates int loop counters into index ports on purpose
   '-j', '2', // parallel C++ compile on this 2-core class of machine
+  // the model's C++ at -O2 instead of Verilator's default -Os: paper simulates ~20% faster for ~7%
+  // more compile time (the runtime library keeps OPT_GLOBAL's -Os)
+  '-MAKEFLAGS', 'OPT_FAST=-O2',
 ];
 
 export class Verilator extends Simulator {

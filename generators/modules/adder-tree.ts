@@ -1,13 +1,17 @@
 /**
  * st_adder_tree: the levels of a pairwise adder tree over N products, each level's exact width, and
  * where the adderTreeStages pipeline registers go. The view holds only numbers and flags; the
- * template (templates/st_adder_tree.v.hbs) spells the sign extensions and sums.
+ * template (templates/st_adder_tree.v.hbs) spells the sign extensions and sums. Level 0 is one bus of
+ * the products; every node of a later level is its own wire (and register), because a simulator
+ * packing nodes of odd widths (33, 34, 35 bits) into one bus spends most of a PE's time shifting them
+ * across word boundaries.
  */
 import type { ResolvedConfig } from '../../contract/config.ts';
 import { render, template } from '../templates.ts';
 
-/** A node of the previous level: its bits [lsb +: width] and its sign bit. */
+/** A node of the previous level: its index, and (on level 0's bus) its bits [lsb +: width] and its sign bit. */
 export interface TreeOperand {
+  readonly node: number;
   readonly lsb: number;
   readonly signBit: number;
 }
@@ -28,6 +32,8 @@ export interface TreeLevel {
   /** The previous level and its width (level 0: itself). */
   readonly prev: number;
   readonly prevWidth: number;
+  /** The previous level is level 0, one bus of the products; later levels are one wire per node. */
+  readonly fromBus: boolean;
   readonly nodes: number;
   /** Exact width: productBits + index. */
   readonly width: number;
@@ -72,17 +78,17 @@ export function adderTreeView(cfg: ResolvedConfig, header = ''): AdderTreeView {
   const positions = new Set(registerPositions(depth, cfg.adderTreeStages));
   const levels: TreeLevel[] = [];
   levels.push({
-    index: 0, products: true, prev: 0, prevWidth: PB, nodes: N, width: PB, registered: positions.has(0),
-    adds: Array.from({ length: N }, (_, i) => ({ lo: i * PB, a: { lsb: i * PB, signBit: i * PB + PB - 1 }, b: null })),
+    index: 0, products: true, prev: 0, prevWidth: PB, fromBus: true, nodes: N, width: PB, registered: positions.has(0),
+    adds: Array.from({ length: N }, (_, i) => ({ lo: i * PB, a: { node: i, lsb: i * PB, signBit: i * PB + PB - 1 }, b: null })),
   });
   for (let j = 1; j <= depth; j++) {
     const prev = levels[j - 1];
     const wp = prev.width;
     const nodes = Math.ceil(prev.nodes / 2);
-    const node = (n: number): TreeOperand => ({ lsb: n * wp, signBit: n * wp + wp - 1 });
+    const node = (n: number): TreeOperand => ({ node: n, lsb: n * wp, signBit: n * wp + wp - 1 });
     const adds: TreeAdd[] = [];
     for (let i = 0; i < nodes; i++) adds.push({ lo: i * (wp + 1), a: node(2 * i), b: 2 * i + 1 < prev.nodes ? node(2 * i + 1) : null });
-    levels.push({ index: j, products: false, prev: j - 1, prevWidth: wp, nodes, width: wp + 1, registered: positions.has(j), adds });
+    levels.push({ index: j, products: false, prev: j - 1, prevWidth: wp, fromBus: j === 1, nodes, width: wp + 1, registered: positions.has(j), adds });
   }
   const last = levels[levels.length - 1];
   if (last.width !== cfg.treeBits) throw new Error(`adder tree: final width ${last.width} differs from treeBits ${cfg.treeBits}`);

@@ -43,6 +43,8 @@ export interface RegsView {
   readonly layerRegCount: number;
   readonly tileRegCount: number;
   readonly descRegs: readonly DescReg[];
+  /** descRegs' offsets, in index order. */
+  readonly descOffsets: readonly number[];
 }
 
 export const REGS = template<RegsView>('st_regs.v.hbs');
@@ -66,6 +68,7 @@ export function descRegs(tiles: number): DescReg[] {
 
 export function regsView(cfg: ResolvedConfig, header: string): RegsView {
   const a = (n: string) => regNamed(GLOBAL_REGS, n).offset;
+  const regs = descRegs(cfg.tiles);
   return {
     header,
     addrBits: hostWidths(cfg).regAddrBits,
@@ -77,7 +80,8 @@ export function regsView(cfg: ResolvedConfig, header: string): RegsView {
     counterBase: TILE_COUNTERS_BASE, counterStride: TILE_COUNTERS_STRIDE, counterCount: TILE_COUNTERS.length,
     layerBase: LAYER_BASE, layerStride: LAYER_STRIDE, layerTileBase: LAYER_TILE_BASE, layerTileStride: LAYER_TILE_STRIDE,
     layerRegCount: LAYER_REGS.length, tileRegCount: LAYER_TILE_REGS.length,
-    descRegs: descRegs(cfg.tiles),
+    descRegs: regs,
+    descOffsets: regs.map((r) => r.offset),
   };
 }
 

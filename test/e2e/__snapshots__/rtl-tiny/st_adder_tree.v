@@ -27,17 +27,16 @@ module st_adder_tree (
   assign l0_d[48 +: 16] = prods_i[48 +: 16];
   assign l0 = l0_d;
   // level 1: 2 node(s) of 17 bits, then a pipeline register
-  wire [2*17-1:0] l1_d;
-  wire [2*17-1:0] l1;
-  assign l1_d[0 +: 17] = {l0[15], l0[0 +: 16]} + {l0[31], l0[16 +: 16]};
-  assign l1_d[17 +: 17] = {l0[47], l0[32 +: 16]} + {l0[63], l0[48 +: 16]};
-  reg [2*17-1:0] l1_q;
-  always @(posedge clk_i) l1_q <= l1_d;
-  assign l1 = l1_q;
+  wire [17-1:0] l1_0_d = {l0[15], l0[0 +: 16]} + {l0[31], l0[16 +: 16]};
+  reg  [17-1:0] l1_0_q;
+  always @(posedge clk_i) l1_0_q <= l1_0_d;
+  wire [17-1:0] l1_0 = l1_0_q;
+  wire [17-1:0] l1_1_d = {l0[47], l0[32 +: 16]} + {l0[63], l0[48 +: 16]};
+  reg  [17-1:0] l1_1_q;
+  always @(posedge clk_i) l1_1_q <= l1_1_d;
+  wire [17-1:0] l1_1 = l1_1_q;
   // level 2: 1 node(s) of 18 bits
-  wire [1*18-1:0] l2_d;
-  wire [1*18-1:0] l2;
-  assign l2_d[0 +: 18] = {l1[16], l1[0 +: 17]} + {l1[33], l1[17 +: 17]};
-  assign l2 = l2_d;
-  assign sum_o = l2;
+  wire [18-1:0] l2_0_d = {l1_0[17-1], l1_0[0 +: 17]} + {l1_1[17-1], l1_1[0 +: 17]};
+  wire [18-1:0] l2_0 = l2_0_d;
+  assign sum_o = l2_0;
 endmodule

@@ -84,7 +84,6 @@ module st_regs (
   wire [AB-1:0] waddr = s_axil_awaddr_i;
   wire       we = w_take && !busy_i;
   wire [31:0] wmask = { {8{s_axil_wstrb_i[3]}}, {8{s_axil_wstrb_i[2]}}, {8{s_axil_wstrb_i[1]}}, {8{s_axil_wstrb_i[0]}} };
-  wire       w_hit;
 
   // ---- global registers ----------------------------------------------------------------------------
   // LAYERS stores its whole COUNT field, so that a count above MAX_LAYERS reaches st_seq's LAYERS
@@ -98,9 +97,11 @@ module st_regs (
   assign err_clear_o = (we && waddr == A_ERROR) ? (s_axil_wdata_i[9:0] & wmask[9:0]) : 10'd0;
 
   // ---- layer descriptors ---------------------------------------------------------------------------
-  wire [MAXL*NREG-1:0]    d_hit;
-  wire [MAXL*NREG*32-1:0] d_read;
-  wire [MAXL*NREG-1:0]    dw_hit;
+  // byte offset in its layer's block of register r of a layer (desc_o order), at [r*32 +: 32]
+  localparam [NREG*32-1:0] DESC_OFF = 800'h00000134000001300000012c00000128000001240000012000000114000001100000010c000001080000010400000100000000300000002c0000002800000024000000200000001c0000001800000014000000100000000c000000080000000400000000;
+  // desc_o by register, for the read decode: a simulator keeps it as separate words, where a
+  // variable part-select of desc_o would make it assemble all MAXL*NREG*32 bits on every clock edge
+  wire [31:0] desc_w [0:MAXL*NREG-1];
   genvar l;
   generate
     for (l = 0; l < MAXL; l = l + 1) begin : g_layer
@@ -113,10 +114,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 0] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 0)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 0)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 0] = waddr == A;
+        assign desc_w[l*NREG + 0] = r_q;
       end
       if (1) begin : g_IN_BASE
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 4;
@@ -127,10 +126,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 1] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 1)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 1)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 1] = waddr == A;
+        assign desc_w[l*NREG + 1] = r_q;
       end
       if (1) begin : g_IN_SIZE
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 8;
@@ -141,10 +138,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 2] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 2)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 2)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 2] = waddr == A;
+        assign desc_w[l*NREG + 2] = r_q;
       end
       if (1) begin : g_IN_CGROUPS
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 12;
@@ -155,10 +150,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 3] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 3)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 3)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 3] = waddr == A;
+        assign desc_w[l*NREG + 3] = r_q;
       end
       if (1) begin : g_KERNEL
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 16;
@@ -169,10 +162,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 4] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 4)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 4)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 4] = waddr == A;
+        assign desc_w[l*NREG + 4] = r_q;
       end
       if (1) begin : g_STRIDE
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 20;
@@ -183,10 +174,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 5] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 5)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 5)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 5] = waddr == A;
+        assign desc_w[l*NREG + 5] = r_q;
       end
       if (1) begin : g_DILATION
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 24;
@@ -197,10 +186,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 6] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 6)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 6)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 6] = waddr == A;
+        assign desc_w[l*NREG + 6] = r_q;
       end
       if (1) begin : g_PAD
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 28;
@@ -211,10 +198,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 7] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 7)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 7)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 7] = waddr == A;
+        assign desc_w[l*NREG + 7] = r_q;
       end
       if (1) begin : g_OUT_BASE
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 32;
@@ -225,10 +210,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 8] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 8)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 8)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 8] = waddr == A;
+        assign desc_w[l*NREG + 8] = r_q;
       end
       if (1) begin : g_OUT_SIZE
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 36;
@@ -239,10 +222,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 9] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 9)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 9)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 9] = waddr == A;
+        assign desc_w[l*NREG + 9] = r_q;
       end
       if (1) begin : g_OUT_CHANNELS
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 40;
@@ -253,10 +234,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 10] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 10)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 10)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 10] = waddr == A;
+        assign desc_w[l*NREG + 10] = r_q;
       end
       if (1) begin : g_OUT_CGROUPS
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 44;
@@ -267,10 +246,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 11] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 11)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 11)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 11] = waddr == A;
+        assign desc_w[l*NREG + 11] = r_q;
       end
       if (1) begin : g_WIN_STRIDE
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 48;
@@ -281,10 +258,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 12] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 12)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 12)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 12] = waddr == A;
+        assign desc_w[l*NREG + 12] = r_q;
       end
       if (1) begin : g_T0_SETS
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 256;
@@ -295,10 +270,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 13] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 13)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 13)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 13] = waddr == A;
+        assign desc_w[l*NREG + 13] = r_q;
       end
       if (1) begin : g_T0_WIN_BASE
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 260;
@@ -309,10 +282,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 14] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 14)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 14)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 14] = waddr == A;
+        assign desc_w[l*NREG + 14] = r_q;
       end
       if (1) begin : g_T0_WIN_COUNT
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 264;
@@ -323,10 +294,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 15] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 15)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 15)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 15] = waddr == A;
+        assign desc_w[l*NREG + 15] = r_q;
       end
       if (1) begin : g_T0_WIN_START
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 268;
@@ -337,10 +306,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 16] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 16)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 16)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 16] = waddr == A;
+        assign desc_w[l*NREG + 16] = r_q;
       end
       if (1) begin : g_T0_WSTREAM_ADDR
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 272;
@@ -351,10 +318,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 17] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 17)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 17)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 17] = waddr == A;
+        assign desc_w[l*NREG + 17] = r_q;
       end
       if (1) begin : g_T0_WSTREAM_BEATS
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 276;
@@ -365,10 +330,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 18] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 18)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 18)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 18] = waddr == A;
+        assign desc_w[l*NREG + 18] = r_q;
       end
       if (1) begin : g_T1_SETS
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 288;
@@ -379,10 +342,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 19] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 19)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 19)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 19] = waddr == A;
+        assign desc_w[l*NREG + 19] = r_q;
       end
       if (1) begin : g_T1_WIN_BASE
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 292;
@@ -393,10 +354,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 20] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 20)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 20)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 20] = waddr == A;
+        assign desc_w[l*NREG + 20] = r_q;
       end
       if (1) begin : g_T1_WIN_COUNT
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 296;
@@ -407,10 +366,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 21] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 21)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 21)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 21] = waddr == A;
+        assign desc_w[l*NREG + 21] = r_q;
       end
       if (1) begin : g_T1_WIN_START
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 300;
@@ -421,10 +378,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 22] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 22)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 22)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 22] = waddr == A;
+        assign desc_w[l*NREG + 22] = r_q;
       end
       if (1) begin : g_T1_WSTREAM_ADDR
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 304;
@@ -435,10 +390,8 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 23] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 23)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 23)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 23] = waddr == A;
+        assign desc_w[l*NREG + 23] = r_q;
       end
       if (1) begin : g_T1_WSTREAM_BEATS
         localparam integer AI = LAYER_BASE + l*LAYER_STRIDE + 308;
@@ -449,15 +402,29 @@ module st_regs (
           if (!rst_ni) r_q <= 32'd0;
           else if (we && waddr == A) r_q <= ((r_q & ~wmask) | (s_axil_wdata_i & wmask)) & MASK;
         end
-        assign d_hit[l*NREG + 24] = s_axil_araddr_i == A;
-        assign d_read[(l*NREG + 24)*32 +: 32] = (s_axil_araddr_i == A) ? r_q : 32'd0;
         assign desc_o[(l*NREG + 24)*32 +: 32] = r_q;
-        assign dw_hit[l*NREG + 24] = waddr == A;
+        assign desc_w[l*NREG + 24] = r_q;
       end
     end
   endgenerate
 
-  assign w_hit = |dw_hit || waddr == A_CTRL || waddr == A_ERROR || waddr == A_LAYERS;
+  // The clocked blocks below decode an address through these functions, in the cycle its transaction
+  // is taken: as a combinational multiplexer over every register the decode is evaluated on every
+  // clock edge by a simulator (in Verilator more work than all four tiles of configuration paper).
+
+  // Whether byte address a is register i of desc_o (layer i / NREG, register i % NREG).
+  function automatic desc_at(input [AB-1:0] a, input integer i);
+    desc_at = { {(32-AB){1'b0}}, a} == LAYER_BASE + (i / NREG)*LAYER_STRIDE + DESC_OFF[(i % NREG)*32 +: 32];
+  endfunction
+
+  // Whether a write to byte address a hits a writable register.
+  function automatic write_hit(input [AB-1:0] a);
+    integer i;
+    begin
+      write_hit = a == A_CTRL || a == A_ERROR || a == A_LAYERS;
+      for (i = 0; i < MAXL*NREG; i = i + 1) write_hit = write_hit | desc_at(a, i);
+    end
+  endfunction
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -465,7 +432,7 @@ module st_regs (
       bresp_q <= 2'b00;
     end else if (w_take) begin
       bvalid_q <= 1'b1;
-      bresp_q <= w_hit ? 2'b00 : 2'b11;
+      bresp_q <= write_hit(waddr) ? 2'b00 : 2'b11;
     end else if (s_axil_bready_i) begin
       bvalid_q <= 1'b0;
     end
@@ -476,37 +443,40 @@ module st_regs (
   reg [1:0]  rresp_q;
   reg [31:0] rdata_q;
   wire       r_take = s_axil_arvalid_i && !rvalid_q;
-  wire [AB-1:0] raddr = s_axil_araddr_i;
 
-  reg [31:0] rd;
-  reg        r_hit;
-  integer i, t, c;
-  always @* begin
-    rd = 32'd0;
-    r_hit = 1'b1;
-    if (raddr == A_STATUS) rd = {29'd0, |error_i, done_i, busy_i};
-    else if (raddr == A_ERROR) rd = {22'd0, error_i};
-    else if (raddr == A_ERROR_INFO) rd = {16'd0, err_info_i};
-    else if (raddr == A_LAYERS) rd = { {(32-5){1'b0}}, layers_q};
-    else if (raddr == A_CYCLES) rd = cycles_i;
-    else if (raddr == A_ID) rd = ID;
-    else if (raddr == A_CTRL) rd = 32'd0;
-    else begin
-      r_hit = 1'b0;
-      for (t = 0; t < TILES; t = t + 1) begin
-        for (c = 0; c < NCNT; c = c + 1) begin
-          if ({ {(32-AB){1'b0}}, raddr} == COUNTER_BASE + t*COUNTER_STRIDE + 4*c) begin
-            rd = counters_i[(t*NCNT + c)*32 +: 32];
-            r_hit = 1'b1;
+  // {RRESP, RDATA} of a read of byte address a: DECERR and 0 for an unmapped address.
+  function automatic [33:0] read_reg(input [AB-1:0] a);
+    reg [31:0] rd;
+    reg        hit;
+    integer i, t, c;
+    begin
+      rd = 32'd0;
+      hit = 1'b1;
+      if (a == A_STATUS) rd = {29'd0, |error_i, done_i, busy_i};
+      else if (a == A_ERROR) rd = {22'd0, error_i};
+      else if (a == A_ERROR_INFO) rd = {16'd0, err_info_i};
+      else if (a == A_LAYERS) rd = { {(32-5){1'b0}}, layers_q};
+      else if (a == A_CYCLES) rd = cycles_i;
+      else if (a == A_ID) rd = ID;
+      else if (a == A_CTRL) rd = 32'd0;
+      else begin
+        hit = 1'b0;
+        for (t = 0; t < TILES; t = t + 1) begin
+          for (c = 0; c < NCNT; c = c + 1) begin
+            if ({ {(32-AB){1'b0}}, a} == COUNTER_BASE + t*COUNTER_STRIDE + 4*c) begin
+              rd = counters_i[(t*NCNT + c)*32 +: 32];
+              hit = 1'b1;
+            end
           end
         end
+        for (i = 0; i < MAXL*NREG; i = i + 1) begin
+          rd = rd | (desc_at(a, i) ? desc_w[i] : 32'd0);
+          hit = hit | desc_at(a, i);
+        end
       end
-      for (i = 0; i < MAXL*NREG; i = i + 1) begin
-        rd = rd | d_read[i*32 +: 32];
-        r_hit = r_hit | d_hit[i];
-      end
+      read_reg = {hit ? 2'b00 : 2'b11, rd};
     end
-  end
+  endfunction
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -515,8 +485,7 @@ module st_regs (
       rdata_q <= 32'd0;
     end else if (r_take) begin
       rvalid_q <= 1'b1;
-      rresp_q <= r_hit ? 2'b00 : 2'b11;
-      rdata_q <= rd;
+      {rresp_q, rdata_q} <= read_reg(s_axil_araddr_i);
     end else if (s_axil_rready_i) begin
       rvalid_q <= 1'b0;
     end

@@ -38,11 +38,21 @@ module st_sram_lanes #(
   (* sparsetile_sram *) reg [LANES*LANE_BITS-1:0] mem_q [0:DEPTH-1];
   reg [LANES*LANE_BITS-1:0] rdata_q;
 
-  integer l;
-  always @(posedge clk_i) begin
-    for (l = 0; l < LANES; l = l + 1) begin
-      if (we_i && strb_i[l]) mem_q[waddr_i][l*LANE_BITS +: LANE_BITS] <= wdata_i[l*LANE_BITS +: LANE_BITS];
+  // The word at waddr_i with the lanes of strb_i replaced by wdata_i's. The write is one
+  // read-modify-write of the whole word, so that a simulator does nothing in a cycle without a write
+  // (a delayed write per lane costs Verilator a flag per lane and bank on every clock edge); Yosys
+  // turns the feedback from the old word back into per-lane write enables of the same $mem cell.
+  // No arguments: Verilator clears a function's wide arguments on every clock edge.
+  function automatic [LANES*LANE_BITS-1:0] merged;
+    integer l;
+    begin
+      merged = mem_q[waddr_i];
+      for (l = 0; l < LANES; l = l + 1) if (strb_i[l]) merged[l*LANE_BITS +: LANE_BITS] = wdata_i[l*LANE_BITS +: LANE_BITS];
     end
+  endfunction
+
+  always @(posedge clk_i) begin
+    if (we_i) mem_q[waddr_i] <= merged();
     rdata_q <= mem_q[raddr_i];
   end
 

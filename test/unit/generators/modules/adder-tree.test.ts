@@ -28,10 +28,11 @@ describe('adder tree view model', () => {
       [2, 1, 18, false],
     ]);
     // {l0[47], l0[32 +: 16]} + {l0[63], l0[48 +: 16]} at bit 17 of level 1
-    expect(v.levels[1].adds[1]).toEqual({ lo: 17, a: { lsb: 32, signBit: 47 }, b: { lsb: 48, signBit: 63 } });
-    expect(v.levels[1]).toMatchObject({ prev: 0, prevWidth: 16 });
-    // {l1[16], l1[0 +: 17]} + {l1[33], l1[17 +: 17]}
-    expect(v.levels[2].adds).toEqual([{ lo: 0, a: { lsb: 0, signBit: 16 }, b: { lsb: 17, signBit: 33 } }]);
+    expect(v.levels[1].adds[1]).toEqual({ lo: 17, a: { node: 2, lsb: 32, signBit: 47 }, b: { node: 3, lsb: 48, signBit: 63 } });
+    expect(v.levels[1]).toMatchObject({ prev: 0, prevWidth: 16, fromBus: true });
+    expect(v.levels[2]).toMatchObject({ prev: 1, prevWidth: 17, fromBus: false });
+    // nodes 0 and 1 of level 1
+    expect(v.levels[2].adds).toEqual([{ lo: 0, a: { node: 0, lsb: 0, signBit: 16 }, b: { node: 1, lsb: 17, signBit: 33 } }]);
   });
 
   it('paper (N=16, 32-bit products, 2 stages): registers after levels 1 and 3, sum of 36 bits', () => {
@@ -50,7 +51,7 @@ describe('adder tree view model', () => {
     const v = adderTreeView(withLanes(5, 0));
     expect(v.levels.map((l) => l.nodes)).toEqual([5, 3, 2, 1]);
     // {l0[79], l0[64 +: 16]} passed through
-    expect(v.levels[1].adds[2]).toEqual({ lo: 34, a: { lsb: 64, signBit: 79 }, b: null });
+    expect(v.levels[1].adds[2]).toEqual({ lo: 34, a: { node: 4, lsb: 64, signBit: 79 }, b: null });
     expect(v.levels[3].width).toBe(v.treeBits);
   });
 
@@ -63,11 +64,16 @@ describe('adder tree view model', () => {
 
   it('renders the view as Verilog: the sign extensions, the sums and the stage registers', () => {
     const text = adderTreeModule(tiny, '// header');
-    expect(text).toContain('  assign l1_d[17 +: 17] = {l0[47], l0[32 +: 16]} + {l0[63], l0[48 +: 16]};');
+    // level 1 reads the products' bus; level 2 and later read one wire per node
+    expect(text).toContain('  wire [17-1:0] l1_1_d = {l0[47], l0[32 +: 16]} + {l0[63], l0[48 +: 16]};');
+    expect(text).toContain('  wire [18-1:0] l2_0_d = {l1_0[17-1], l1_0[0 +: 17]} + {l1_1[17-1], l1_1[0 +: 17]};');
+    expect(text).toContain('  assign sum_o = l2_0;');
     expect(text).toContain('  assign l0_d[48 +: 16] = prods_i[48 +: 16];');
-    expect(text).toContain('  always @(posedge clk_i) l1_q <= l1_d;');
+    expect(text).toContain('  always @(posedge clk_i) l1_1_q <= l1_1_d;');
+    expect(text).toContain('  wire [17-1:0] l1_1 = l1_1_q;');
     expect(text).toContain('  input  wire clk_i,');
     expect(adderTreeModule(withLanes(5, 0), '//')).not.toContain('clk_i');
-    expect(adderTreeModule(withLanes(5, 0), '//')).toContain('  assign l1_d[34 +: 17] = {l0[79], l0[64 +: 16]};');
+    expect(adderTreeModule(withLanes(5, 0), '//')).toContain('  wire [17-1:0] l1_2_d = {l0[79], l0[64 +: 16]};');
+    expect(adderTreeModule(withLanes(1, 1), '//')).toContain('  assign sum_o = l0;');
   });
 });
