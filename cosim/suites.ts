@@ -212,6 +212,7 @@ interface SuiteEntry {
 const QUICK: readonly SuiteEntry[] = [
   { config: 'tiny', sims: ['verilator', 'icarus'] },
   { config: 'mini', sims: ['verilator', 'icarus'] },
+  { config: 'fpga', sims: ['verilator', 'icarus'] },
   { config: 'mini-dense', sims: ['icarus'], workloads: ['rand-s0', 'rand-s80', 'zeros', 'single-step', 'fc', 'acc-wrap', 'extreme', 'host-write'] },
 ];
 
