@@ -61,13 +61,13 @@ module st_desc_check #(
     reg [2*CB-1:0] ab;
     begin
       ab = clamp({48'd0, a}, half) * clamp({48'd0, b}, half);
-      region = clamp({{64-2*CB{1'b0}}, ab}, half) * clamp({48'd0, c}, half);
+      region = clamp({ {64-2*CB{1'b0}}, ab}, half) * clamp({48'd0, c}, half);
     end
   endfunction
 
   wire [63:0] steps   = {48'd0, {8'd0, kh_i} * {8'd0, kw_i}} * {48'd0, in_cg_i};
-  wire [63:0] in_end  = {40'd0, in_base_i} + {{64-2*CB{1'b0}}, region(in_h_i, in_w_i, in_cg_i, HALF)};
-  wire [63:0] out_end = {40'd0, out_base_i} + {{64-2*CB{1'b0}}, region(out_h_i, out_w_i, out_cg_i, HALF)};
+  wire [63:0] in_end  = {40'd0, in_base_i} + { {64-2*CB{1'b0}}, region(in_h_i, in_w_i, in_cg_i, HALF)};
+  wire [63:0] out_end = {40'd0, out_base_i} + { {64-2*CB{1'b0}}, region(out_h_i, out_w_i, out_cg_i, HALF)};
   wire [63:0] windows = {48'd0, out_h_i} * {48'd0, out_w_i};
   wire [63:0] lines   = {48'd0, qw_i} * H1;
 

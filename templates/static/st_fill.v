@@ -145,7 +145,7 @@ module st_fill #(
       assign cx[b+1] = next_g ? cx[b] : (next_k ? cx[b] + dw_q : x0w_q);
       assign cy[b+1] = (next_g || next_k) ? cy[b] : cy[b] + dh_q;
       assign ca[b+1] = next_g ? ca[b] + 1'b1 : (next_k ? ca[b] + inc_q_q : ca[b] + inc_r_q);
-      assign valid[b] = ct[b] < {{TB-16{1'b0}}, s_q} && !cy[b][YB-1] && cy[b] < inh_q && !cx[b][YB-1] && cx[b] < inw_q;
+      assign valid[b] = ct[b] < { {TB-16{1'b0}}, s_q} && !cy[b][YB-1] && cy[b] < inh_q && !cx[b][YB-1] && cx[b] < inw_q;
       if (FM_BANK_BITS > 0) begin : g_banked
         assign bank[b*BK +: BK] = ca[b][BK-1:0];
       end else begin : g_one
@@ -190,13 +190,13 @@ module st_fill #(
 
   // ---- the layer's constants ---------------------------------------------------------------------
   // the fields zero-extended, then cut to AB bits (word arithmetic modulo 2^AB) or YB bits (coordinates)
-  wire [AB+23:0] xa_base = {{AB{1'b0}}, in_base_i};
-  wire [AB+15:0] xa_gc = {{AB{1'b0}}, in_cg_i}, xa_w = {{AB{1'b0}}, in_w_i}, xa_ow = {{AB{1'b0}}, out_w_i};
-  wire [AB+7:0]  xa_kw = {{AB{1'b0}}, kw_i}, xa_dw = {{AB{1'b0}}, dw_i}, xa_dh = {{AB{1'b0}}, dh_i};
-  wire [AB+7:0]  xa_sw = {{AB{1'b0}}, sw_i}, xa_sh = {{AB{1'b0}}, sh_i};
-  wire [YB+15:0] xy_h = {{YB{1'b0}}, in_h_i}, xy_w = {{YB{1'b0}}, in_w_i}, xy_ho = {{YB{1'b0}}, ho0_i}, xy_wo = {{YB{1'b0}}, wo0_i};
-  wire [YB+7:0]  xy_sh = {{YB{1'b0}}, sh_i}, xy_sw = {{YB{1'b0}}, sw_i}, xy_dh = {{YB{1'b0}}, dh_i}, xy_dw = {{YB{1'b0}}, dw_i};
-  wire [YB+7:0]  xy_pt = {{YB{1'b0}}, pt_i}, xy_pl = {{YB{1'b0}}, pl_i};
+  wire [AB+23:0] xa_base = { {AB{1'b0}}, in_base_i};
+  wire [AB+15:0] xa_gc = { {AB{1'b0}}, in_cg_i}, xa_w = { {AB{1'b0}}, in_w_i}, xa_ow = { {AB{1'b0}}, out_w_i};
+  wire [AB+7:0]  xa_kw = { {AB{1'b0}}, kw_i}, xa_dw = { {AB{1'b0}}, dw_i}, xa_dh = { {AB{1'b0}}, dh_i};
+  wire [AB+7:0]  xa_sw = { {AB{1'b0}}, sw_i}, xa_sh = { {AB{1'b0}}, sh_i};
+  wire [YB+15:0] xy_h = { {YB{1'b0}}, in_h_i}, xy_w = { {YB{1'b0}}, in_w_i}, xy_ho = { {YB{1'b0}}, ho0_i}, xy_wo = { {YB{1'b0}}, wo0_i};
+  wire [YB+7:0]  xy_sh = { {YB{1'b0}}, sh_i}, xy_sw = { {YB{1'b0}}, sw_i}, xy_dh = { {YB{1'b0}}, dh_i}, xy_dw = { {YB{1'b0}}, dw_i};
+  wire [YB+7:0]  xy_pt = { {YB{1'b0}}, pt_i}, xy_pl = { {YB{1'b0}}, pl_i};
   wire unused_ext = ^{xa_base[AB+23:AB], xa_gc[AB+15:AB], xa_w[AB+15:AB], xa_ow[AB+15:AB], xa_kw[AB+7:AB], xa_dw[AB+7:AB],
                       xa_dh[AB+7:AB], xa_sw[AB+7:AB], xa_sh[AB+7:AB], xy_h[YB+15:YB], xy_w[YB+15:YB], xy_ho[YB+15:YB],
                       xy_wo[YB+15:YB], xy_sh[YB+7:YB], xy_sw[YB+7:YB], xy_dh[YB+7:YB], xy_dw[YB+7:YB], xy_pt[YB+7:YB], xy_pl[YB+7:YB]};
