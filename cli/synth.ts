@@ -16,7 +16,7 @@ export function registerSynth(program: Command): void {
     .command('synth')
     .description('synthesize with Yosys: cells and transistor estimate per module, front-end overhead against the dense baseline; optionally iCE40 place and route')
     .requiredOption('--config <name|file>', 'a named configuration or a path to a .json file')
-    .option('--fpga <family>', 'also run an FPGA flow: "ice40" (synth_ice40 and nextpnr-ice40 on an HX8K)')
+    .option('--fpga <family>', 'also run an FPGA flow: "ice40" (synth_ice40 and nextpnr-ice40 on an HX8K; a design too large for it gets synth_ecp5 -nodsp and the smallest ECP5 that holds it)')
     .option('--out <dir>', 'RTL and report directory (default rtl-out/<name>)')
     .action(async (opts: { config: string; fpga?: string; out?: string }) => {
       if (opts.fpga !== undefined && opts.fpga !== 'ice40') {

@@ -215,6 +215,8 @@ const QUICK: readonly SuiteEntry[] = [
   // run-length coded weight streams, decoded on chip (every workload: escapes, all-zero rows, sets across beats)
   { config: 'tiny-rle', sims: ['verilator', 'icarus'] },
   { config: 'mini-rle', sims: ['icarus'] },
+  // the small FPGA configuration (one tile; docs/report.md names its FPGA)
+  { config: 'fpga', sims: ['verilator', 'icarus'] },
   { config: 'mini-dense', sims: ['icarus'], workloads: ['rand-s0', 'rand-s80', 'zeros', 'single-step', 'fc', 'acc-wrap', 'extreme', 'host-write'] },
 ];
 

@@ -6,11 +6,13 @@ import { caseConfig, shardCases, suiteCases, workloadLayers } from '../../../cos
 import { extDepth } from '../../../cosim/tb.ts';
 
 describe('regression suites', () => {
-  it('quick has tiny and mini in both simulators, a host-write case, chains, memory settings and the split-windows plan', () => {
+  it('quick has tiny, mini and fpga in both simulators, a host-write case, chains, memory settings and the split-windows plan', () => {
     const ids = suiteCases('quick', 1).map((c) => c.id);
     expect(ids).toContain('tiny/rand-s50/verilator');
     expect(ids).toContain('tiny/rand-s50/icarus');
     expect(ids).toContain('mini/acc-wrap/icarus');
+    // the small FPGA configuration (configs/fpga.json) runs every workload in both simulators
+    for (const w of ['rand-s50', 'chain', 'acc-wrap', 'host-write']) for (const sim of ['verilator', 'icarus']) expect(ids).toContain(`fpga/${w}/${sim}`);
     expect(ids).toContain('tiny/host-write/verilator');
     for (const w of ['chain', 'mem-slow', 'split-windows', 'ring-full', 'strided-skew', 'conv1d', 'depthwise']) expect(ids).toContain(`mini/${w}/icarus`);
     expect(new Set(ids).size).toBe(ids.length);

@@ -41,19 +41,35 @@ module st_desc_check #(
   output wire [6:1]          err_o
 );
   // derived constants: do not override
+  localparam integer CB = $clog2(HALF_WORDS + 2);   // a region factor, clamped to HALF_WORDS + 1
+  localparam integer CLAMP_I = HALF_WORDS + 1;
+  localparam [CB-1:0] CLAMP = CLAMP_I[CB-1:0];
   localparam [31:0] HALF32 = HALF_WORDS[31:0];
   localparam [31:0] H1_32 = BANKS[31:0];
   localparam [31:0] LANES32 = LANES[31:0];
   wire [31:0] half32 = HALF32;
-  wire [31:0] h1_32 = H1_32;
-  wire [31:0] lanes32 = LANES32;
   wire [63:0] HALF = {32'd0, half32};
-  wire [63:0] H1 = {32'd0, h1_32};
-  wire [63:0] LANES_W = {32'd0, lanes32};
+  wire [63:0] H1 = {32'd0, H1_32};
+  wire [63:0] LANES_W = {32'd0, LANES32};
 
-  wire [63:0] steps   = {56'd0, kh_i} * {56'd0, kw_i} * {48'd0, in_cg_i};
-  wire [63:0] in_end  = {40'd0, in_base_i} + {48'd0, in_h_i} * {48'd0, in_w_i} * {48'd0, in_cg_i};
-  wire [63:0] out_end = {40'd0, out_base_i} + {48'd0, out_h_i} * {48'd0, out_w_i} * {48'd0, out_cg_i};
+  // A region's size against a half, without its full 48-bit product: a factor or partial product
+  // above HALF_WORDS is clamped to HALF_WORDS + 1. If a factor is 0, both products are 0; if the
+  // exact product is at most HALF_WORDS, nothing is clamped and both are equal; otherwise both are
+  // above HALF_WORDS. So BASE + clamped > HALF_WORDS exactly when BASE + exact > HALF_WORDS.
+  function automatic [CB-1:0] clamp(input [63:0] v, input [63:0] half);
+    clamp = v > half ? CLAMP : v[CB-1:0];
+  endfunction
+  function automatic [2*CB-1:0] region(input [15:0] a, input [15:0] b, input [15:0] c, input [63:0] half);
+    reg [2*CB-1:0] ab;
+    begin
+      ab = clamp({48'd0, a}, half) * clamp({48'd0, b}, half);
+      region = clamp({ {64-2*CB{1'b0}}, ab}, half) * clamp({48'd0, c}, half);
+    end
+  endfunction
+
+  wire [63:0] steps   = {48'd0, {8'd0, kh_i} * {8'd0, kw_i}} * {48'd0, in_cg_i};
+  wire [63:0] in_end  = {40'd0, in_base_i} + { {64-2*CB{1'b0}}, region(in_h_i, in_w_i, in_cg_i, HALF)};
+  wire [63:0] out_end = {40'd0, out_base_i} + { {64-2*CB{1'b0}}, region(out_h_i, out_w_i, out_cg_i, HALF)};
   wire [63:0] windows = {48'd0, out_h_i} * {48'd0, out_w_i};
   wire [63:0] lines   = {48'd0, qw_i} * H1;
 

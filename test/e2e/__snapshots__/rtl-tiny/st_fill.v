@@ -13,6 +13,12 @@
 // words it has in one bank (at least one). The data of a round arrive the next cycle; a line is
 // written into the ring two cycles after its last round and counts as written from the cycle after.
 //
+// Widths (the fill runs only on a descriptor that passed st_desc_check; an error aborts the job in
+// the layer's start cycle, before any read): word addresses are AB = FM_BANK_BITS + FM_ROW_BITS bits
+// wide, modulo 2^AB (only a valid step's bank and row are used, and they are its low AB bits); y and x
+// are YB-bit signed, enough for every valid step (|y|, |x| <= 255*(HALF + 253), HALF words a half,
+// since OUT_H, OUT_W <= HALF); steps are TB bits (t <= WIN_STRIDE*H1), S is 16 bits (S <= 65535).
+//
 // Line lam may be read only while lam < line_lo_i + ST_DEPTH: its ring slot must no longer hold a
 // line the controller may read (line_lo_i is the lowest line it can still read).
 //
@@ -82,13 +88,19 @@ module st_fill #(
   localparam integer BK = (FM_BANK_BITS > 0) ? FM_BANK_BITS : 1;
   localparam integer HALF_ROWS = (1 << FM_ROW_BITS) / 2;
   localparam [31:0] ST_DEPTH_W = ST_DEPTH;
+  localparam integer AB = FM_BANK_BITS + FM_ROW_BITS;     // a word address in the memory
+  localparam integer YB = $clog2(HALF_ROWS * FM_BANKS + 254) + 9;  // a pixel coordinate y or x, signed
+  localparam integer TB = 17 + $clog2(H1);                 // a step number t
 
   // ---- the layer, latched at its start -----------------------------------------------------------
   reg               run_q;
   reg               half_q;
-  reg signed [31:0] inh_q, inw_q, gc_q, kh_q, kw_q, dh_q, dw_q, s_q, outw_q, sw_q, sh_q, pl_q;
-  reg signed [31:0] inc_q_q, inc_r_q, inc_wo_q, inc_ho_q;   // word increments: next kernel column, row; next window, output row
-  reg signed [31:0] y00_q, x00_q, a00_q;                    // origin of the first window of the range
+  reg signed [YB-1:0] inh_q, inw_q, dh_q, dw_q, sw_q, sh_q, pl_q;
+  reg [15:0]        gc_q, s_q, outw_q;
+  reg [7:0]         kw_q;
+  reg [AB-1:0]      inc_q_q, inc_r_q, inc_wo_q, inc_ho_q;   // word increments: next kernel column, row; next window, output row
+  reg signed [YB-1:0] y00_q, x00_q;                         // origin of the first window of the range
+  reg [AB-1:0]      a00_q;
   reg [15:0]        wo00_q;
   reg [23:0]        wcount_q;
   reg [15:0]        sets_q, qw_q;
@@ -98,19 +110,22 @@ module st_fill #(
   reg [23:0]        wc_q;
   reg [RB-1:0]      k_q;
   reg [31:0]        lam_r_q, lam_w_q;
-  reg signed [31:0] y0w_q, x0w_q, a0w_q;                    // the window's origin: y, x and word of step 0
-  reg signed [31:0] t_q, r_q, kq_q, g_q, y_q, x_q, a_q;     // the line's first step
+  reg signed [YB-1:0] y0w_q, x0w_q;                         // the window's origin: y, x and word of step 0
+  reg [AB-1:0]      a0w_q;
+  reg [TB-1:0]      t_q;                                    // the line's first step
+  reg [7:0]         kq_q;
+  reg [15:0]        g_q;
+  reg signed [YB-1:0] y_q, x_q;
+  reg [AB-1:0]      a_q;
 
   // the chain: stage b is step t_q + b; stage H1 is the next line's first step
-  wire signed [31:0] ct [0:H1] /* verilator split_var */;
-  wire signed [31:0] cr [0:H1] /* verilator split_var */;
-  wire signed [31:0] ck [0:H1] /* verilator split_var */;
-  wire signed [31:0] cg [0:H1] /* verilator split_var */;
-  wire signed [31:0] cy [0:H1] /* verilator split_var */;
-  wire signed [31:0] cx [0:H1] /* verilator split_var */;
-  wire signed [31:0] ca [0:H1] /* verilator split_var */;
+  wire [TB-1:0]      ct [0:H1] /* verilator split_var */;
+  wire [7:0]         ck [0:H1] /* verilator split_var */;
+  wire [15:0]        cg [0:H1] /* verilator split_var */;
+  wire signed [YB-1:0] cy [0:H1] /* verilator split_var */;
+  wire signed [YB-1:0] cx [0:H1] /* verilator split_var */;
+  wire [AB-1:0]      ca [0:H1] /* verilator split_var */;
   assign ct[0] = t_q;
-  assign cr[0] = r_q;
   assign ck[0] = kq_q;
   assign cg[0] = g_q;
   assign cy[0] = y_q;
@@ -122,27 +137,25 @@ module st_fill #(
   genvar b;
   generate
     for (b = 0; b < H1; b = b + 1) begin : g_step
-      wire next_g = cg[b] + 1 < gc_q;
-      wire next_k = ck[b] + 1 < kw_q;
-      assign ct[b+1] = ct[b] + 1;
-      assign cg[b+1] = next_g ? cg[b] + 1 : 32'sd0;
-      assign ck[b+1] = next_g ? ck[b] : (next_k ? ck[b] + 1 : 32'sd0);
-      assign cr[b+1] = (next_g || next_k) ? cr[b] : cr[b] + 1;
+      wire [16:0] g1 = {1'b0, cg[b]} + 17'd1;
+      wire [8:0]  k1 = {1'b0, ck[b]} + 9'd1;
+      wire next_g = g1 < {1'b0, gc_q};
+      wire next_k = k1 < {1'b0, kw_q};
+      assign ct[b+1] = ct[b] + 1'b1;
+      assign cg[b+1] = next_g ? g1[15:0] : 16'd0;
+      assign ck[b+1] = next_g ? ck[b] : (next_k ? k1[7:0] : 8'd0);
       assign cx[b+1] = next_g ? cx[b] : (next_k ? cx[b] + dw_q : x0w_q);
       assign cy[b+1] = (next_g || next_k) ? cy[b] : cy[b] + dh_q;
-      assign ca[b+1] = next_g ? ca[b] + 1 : (next_k ? ca[b] + inc_q_q : ca[b] + inc_r_q);
-      assign valid[b] = ct[b] < s_q && cy[b] >= 0 && cy[b] < inh_q && cx[b] >= 0 && cx[b] < inw_q;
+      assign ca[b+1] = next_g ? ca[b] + 1'b1 : (next_k ? ca[b] + inc_q_q : ca[b] + inc_r_q);
+      assign valid[b] = ct[b] < { {TB-16{1'b0}}, s_q} && !cy[b][YB-1] && cy[b] < inh_q && !cx[b][YB-1] && cx[b] < inw_q;
       if (FM_BANK_BITS > 0) begin : g_banked
         assign bank[b*BK +: BK] = ca[b][BK-1:0];
       end else begin : g_one
         assign bank[b*BK +: BK] = 1'b0;
       end
-      wire [31:0] rel_row = ca[b] >>> FM_BANK_BITS;
-      wire unused_row = ^rel_row[31:FM_ROW_BITS];
-      assign row[b*FM_ROW_BITS +: FM_ROW_BITS] = rel_row[FM_ROW_BITS-1:0] + (half_q ? HALF_ROWS[FM_ROW_BITS-1:0] : {FM_ROW_BITS{1'b0}});
+      assign row[b*FM_ROW_BITS +: FM_ROW_BITS] = ca[b][AB-1:FM_BANK_BITS] + (half_q ? HALF_ROWS[FM_ROW_BITS-1:0] : {FM_ROW_BITS{1'b0}});
     end
   endgenerate
-  wire unused_chain = ^{ct[H1][31:16], cr[H1][31:8], ck[H1][31:8], cg[H1][31:16]};
 
   // read rounds: step b's round is the number of earlier valid steps in its bank
   reg [H1*RB-1:0] round;
@@ -178,16 +191,25 @@ module st_fill #(
   end
 
   // ---- the layer's constants ---------------------------------------------------------------------
-  wire signed [31:0] l_gc = {16'd0, in_cg_i};
-  wire signed [31:0] l_w  = {16'd0, in_w_i};
-  wire signed [31:0] l_kw = {24'd0, kw_i};
-  wire signed [31:0] l_dw = {24'd0, dw_i};
-  wire signed [31:0] l_sw = {24'd0, sw_i};
-  wire signed [31:0] l_sh = {24'd0, sh_i};
-  wire signed [31:0] l_dh = {24'd0, dh_i};
-  wire signed [31:0] l_ow = {16'd0, out_w_i};
-  wire signed [31:0] l_y0 = $signed({16'd0, ho0_i}) * l_sh - $signed({24'd0, pt_i});
-  wire signed [31:0] l_x0 = $signed({16'd0, wo0_i}) * l_sw - $signed({24'd0, pl_i});
+  // the fields zero-extended, then cut to AB bits (word arithmetic modulo 2^AB) or YB bits (coordinates)
+  wire [AB+23:0] xa_base = { {AB{1'b0}}, in_base_i};
+  wire [AB+15:0] xa_gc = { {AB{1'b0}}, in_cg_i}, xa_w = { {AB{1'b0}}, in_w_i}, xa_ow = { {AB{1'b0}}, out_w_i};
+  wire [AB+7:0]  xa_kw = { {AB{1'b0}}, kw_i}, xa_dw = { {AB{1'b0}}, dw_i}, xa_dh = { {AB{1'b0}}, dh_i};
+  wire [AB+7:0]  xa_sw = { {AB{1'b0}}, sw_i}, xa_sh = { {AB{1'b0}}, sh_i};
+  wire [YB+15:0] xy_h = { {YB{1'b0}}, in_h_i}, xy_w = { {YB{1'b0}}, in_w_i}, xy_ho = { {YB{1'b0}}, ho0_i}, xy_wo = { {YB{1'b0}}, wo0_i};
+  wire [YB+7:0]  xy_sh = { {YB{1'b0}}, sh_i}, xy_sw = { {YB{1'b0}}, sw_i}, xy_dh = { {YB{1'b0}}, dh_i}, xy_dw = { {YB{1'b0}}, dw_i};
+  wire [YB+7:0]  xy_pt = { {YB{1'b0}}, pt_i}, xy_pl = { {YB{1'b0}}, pl_i};
+  wire unused_ext = ^{xa_base[AB+23:AB], xa_gc[AB+15:AB], xa_w[AB+15:AB], xa_ow[AB+15:AB], xa_kw[AB+7:AB], xa_dw[AB+7:AB],
+                      xa_dh[AB+7:AB], xa_sw[AB+7:AB], xa_sh[AB+7:AB], xy_h[YB+15:YB], xy_w[YB+15:YB], xy_ho[YB+15:YB],
+                      xy_wo[YB+15:YB], xy_sh[YB+7:YB], xy_sw[YB+7:YB], xy_dh[YB+7:YB], xy_dw[YB+7:YB], xy_pt[YB+7:YB], xy_pl[YB+7:YB]};
+  wire [AB-1:0] a_gc = xa_gc[AB-1:0], a_w = xa_w[AB-1:0], a_ow = xa_ow[AB-1:0], a_kw = xa_kw[AB-1:0];
+  wire [AB-1:0] a_dw = xa_dw[AB-1:0], a_dh = xa_dh[AB-1:0], a_sw = xa_sw[AB-1:0], a_sh = xa_sh[AB-1:0];
+  wire signed [YB-1:0] l_sh = xy_sh[YB-1:0];
+  wire signed [YB-1:0] l_sw = xy_sw[YB-1:0];
+  wire signed [YB-1:0] l_y0 = $signed(xy_ho[YB-1:0]) * l_sh - $signed(xy_pt[YB-1:0]);
+  wire signed [YB-1:0] l_x0 = $signed(xy_wo[YB-1:0]) * l_sw - $signed(xy_pl[YB-1:0]);
+  wire [AB-1:0] l_a0 = xa_base[AB-1:0] + (l_y0[AB-1:0] * a_w + l_x0[AB-1:0]) * a_gc;
+  wire [15:0]   l_s  = {8'd0, kh_i} * {8'd0, kw_i} * in_cg_i;   // S <= 65535 on a valid descriptor
 
   // ---- next state --------------------------------------------------------------------------------
   reg               run_d;
@@ -195,11 +217,15 @@ module st_fill #(
   reg [23:0]        wc_d;
   reg [RB-1:0]      k_d;
   reg [31:0]        lam_r_d;
-  reg signed [31:0] y0w_d, x0w_d, a0w_d, t_d, r_d, kq_d, g_d, y_d, x_d, a_d;
+  reg signed [YB-1:0] y0w_d, x0w_d, y_d, x_d;
+  reg [AB-1:0]      a0w_d, a_d;
+  reg [TB-1:0]      t_d;
+  reg [7:0]         kq_d;
+  reg [15:0]        g_d;
   always @* begin
     run_d = run_q; sc_d = sc_q; lq_d = lq_q; wo_d = wo_q; wc_d = wc_q; k_d = k_q; lam_r_d = lam_r_q;
     y0w_d = y0w_q; x0w_d = x0w_q; a0w_d = a0w_q;
-    t_d = t_q; r_d = r_q; kq_d = kq_q; g_d = g_q; y_d = y_q; x_d = x_q; a_d = a_q;
+    t_d = t_q; kq_d = kq_q; g_d = g_q; y_d = y_q; x_d = x_q; a_d = a_q;
     if (allowed) begin
       if (!last_round) begin
         k_d = k_q + 1'b1;
@@ -208,12 +234,12 @@ module st_fill #(
         lam_r_d = lam_r_q + 32'd1;
         if (lq_q + 16'd1 < qw_q) begin
           lq_d = lq_q + 16'd1;
-          t_d = ct[H1]; r_d = cr[H1]; kq_d = ck[H1]; g_d = cg[H1]; y_d = cy[H1]; x_d = cx[H1]; a_d = ca[H1];
+          t_d = ct[H1]; kq_d = ck[H1]; g_d = cg[H1]; y_d = cy[H1]; x_d = cx[H1]; a_d = ca[H1];
         end else begin
           lq_d = 16'd0;
           if (wc_q + 24'd1 < wcount_q) begin
             wc_d = wc_q + 24'd1;
-            if ({16'd0, wo_q} + 32'd1 < outw_q) begin
+            if ({1'b0, wo_q} + 17'd1 < {1'b0, outw_q}) begin
               wo_d = wo_q + 16'd1;
               x0w_d = x0w_q + sw_q;
               a0w_d = a0w_q + inc_wo_q;
@@ -229,7 +255,7 @@ module st_fill #(
             if (sc_q + 16'd1 < sets_q) sc_d = sc_q + 16'd1;
             else run_d = 1'b0;
           end
-          t_d = 32'sd0; r_d = 32'sd0; kq_d = 32'sd0; g_d = 32'sd0; y_d = y0w_d; x_d = x0w_d; a_d = a0w_d;
+          t_d = {TB{1'b0}}; kq_d = 8'd0; g_d = 16'd0; y_d = y0w_d; x_d = x0w_d; a_d = a0w_d;
         end
       end
     end
@@ -272,25 +298,24 @@ module st_fill #(
     end else if (lstart_i) begin
       run_q    <= sets_i != 16'd0 && win_count_i != 24'd0;
       half_q   <= in_half_i;
-      inh_q    <= {16'd0, in_h_i};
-      inw_q    <= l_w;
-      gc_q     <= l_gc;
-      kh_q     <= {24'd0, kh_i};
-      kw_q     <= l_kw;
-      dh_q     <= l_dh;
-      dw_q     <= l_dw;
+      inh_q    <= xy_h[YB-1:0];
+      inw_q    <= xy_w[YB-1:0];
+      gc_q     <= in_cg_i;
+      kw_q     <= kw_i;
+      dh_q     <= xy_dh[YB-1:0];
+      dw_q     <= xy_dw[YB-1:0];
       sh_q     <= l_sh;
       sw_q     <= l_sw;
-      pl_q     <= {24'd0, pl_i};
-      s_q      <= {24'd0, kh_i} * l_kw * l_gc;
-      outw_q   <= l_ow;
-      inc_q_q  <= l_dw * l_gc - l_gc + 1;
-      inc_r_q  <= l_dh * l_w * l_gc - (l_kw - 1) * l_dw * l_gc - l_gc + 1;
-      inc_wo_q <= l_sw * l_gc;
-      inc_ho_q <= l_sh * l_w * l_gc - (l_ow - 1) * l_sw * l_gc;
+      pl_q     <= xy_pl[YB-1:0];
+      s_q      <= l_s;
+      outw_q   <= out_w_i;
+      inc_q_q  <= a_dw * a_gc - a_gc + 1'b1;
+      inc_r_q  <= a_dh * a_w * a_gc - (a_kw - 1'b1) * a_dw * a_gc - a_gc + 1'b1;
+      inc_wo_q <= a_sw * a_gc;
+      inc_ho_q <= a_sh * a_w * a_gc - (a_ow - 1'b1) * a_sw * a_gc;
       y00_q    <= l_y0;
       x00_q    <= l_x0;
-      a00_q    <= $signed({8'd0, in_base_i}) + (l_y0 * l_w + l_x0) * l_gc;
+      a00_q    <= l_a0;
       wo00_q   <= wo0_i;
       wcount_q <= win_count_i;
       sets_q   <= sets_i;
@@ -298,15 +323,15 @@ module st_fill #(
       sc_q <= 16'd0; lq_q <= 16'd0; wc_q <= 24'd0; wo_q <= wo0_i; k_q <= {RB{1'b0}};
       lam_r_q <= 32'd0;
       lam_w_q <= 32'd0;
-      y0w_q <= l_y0; x0w_q <= l_x0; a0w_q <= $signed({8'd0, in_base_i}) + (l_y0 * l_w + l_x0) * l_gc;
-      t_q <= 32'sd0; r_q <= 32'sd0; kq_q <= 32'sd0; g_q <= 32'sd0;
-      y_q <= l_y0; x_q <= l_x0; a_q <= $signed({8'd0, in_base_i}) + (l_y0 * l_w + l_x0) * l_gc;
+      y0w_q <= l_y0; x0w_q <= l_x0; a0w_q <= l_a0;
+      t_q <= {TB{1'b0}}; kq_q <= 8'd0; g_q <= 16'd0;
+      y_q <= l_y0; x_q <= l_x0; a_q <= l_a0;
       p1_valid_q <= 1'b0;
       p2_valid_q <= 1'b0;
     end else begin
       run_q <= run_d; sc_q <= sc_d; lq_q <= lq_d; wo_q <= wo_d; wc_q <= wc_d; k_q <= k_d; lam_r_q <= lam_r_d;
       y0w_q <= y0w_d; x0w_q <= x0w_d; a0w_q <= a0w_d;
-      t_q <= t_d; r_q <= r_d; kq_q <= kq_d; g_q <= g_d; y_q <= y_d; x_q <= x_d; a_q <= a_d;
+      t_q <= t_d; kq_q <= kq_d; g_q <= g_d; y_q <= y_d; x_q <= x_d; a_q <= a_d;
       p1_valid_q <= allowed;
       p1_last_q  <= allowed && last_round;
       p2_valid_q <= p1_valid_q && p1_last_q;
@@ -318,7 +343,6 @@ module st_fill #(
   assign st_waddr_o = p2_lam_q[ST_BITS-1:0];
   assign st_wline_o = gather_q;
   assign lines_o    = lam_w_q;
-  wire unused_kh = ^kh_q;
 
 `ifndef SYNTHESIS
   // Contract check: the fill never overwrites a line the controller may still read.
