@@ -62,7 +62,7 @@ export function reportPlan(profile: Profile): ReportPlan {
     models: quick ? ['face-tiny-detector'] : REAL_MODELS.map((m) => m.id),
     layerFilter: quick ? '^conv' : null,
     sweep: defaultSweep(profile),
-    synth: quick ? [{ config: 'tiny', fpga: false }] : [...['paper', 't-1-6', 't-3-4', 'l-2-5'].map((config) => ({ config, fpga: false })), { config: 'fpga', fpga: true }],
+    synth: quick ? [{ config: 'fpga', fpga: false }] : [...['paper', 't-1-6', 't-3-4', 'l-2-5'].map((config) => ({ config, fpga: false })), { config: 'fpga', fpga: true }],
     energy: quick ? ['alexnet-es'] : ['alexnet-es', 'googlenet-ss', 'resnet50-ss', 'mobilenet-v1-agp', 'paddleocr-det'],
     example: { shape: [40, 64, 3, 3], inputSize: [8, 8], sparsity: 0.7, seeds: quick ? [1, 2, 3] : Array.from({ length: 10 }, (_, i) => i + 1) },
   };
