@@ -1,7 +1,7 @@
 /**
- * The quick regression, as `make test` runs it: tiny, mini and tiny-rle (run-length coded weight
- * streams) in Verilator and Icarus, mini-rle and mini-dense
- * in Icarus, every workload (random sparsities, all-zero and dense weights, ragged C and K, a single
+ * The quick regression, as `make test` runs it: tiny, mini and fpga in Verilator and Icarus,
+ * tiny-rle (run-length coded weight streams) in Verilator and on the decoder's hard cases in Icarus,
+ * mini-rle and mini-dense in Icarus, every workload (random sparsities, all-zero and dense weights, ragged C and K, a single
  * step, extreme values, accumulator wrap, grouped, FC, strided, host-write loading), and the
  * junction-chain cases of cosim/junction/suite.ts.
  */
