@@ -24,12 +24,12 @@ import { denseBaseline, type ResolvedConfig } from '../contract/config.ts';
 import { rowsHw } from '../contract/capacity.ts';
 import { channelGroups, regionWords } from '../contract/fmap.ts';
 import { layoutFromConfig } from '../contract/layout.ts';
-import { stepAddress, fillLines, type FillGeometry } from './address-gen.ts';
+import { fillLines, layerFillGeometry, stepAddress } from './address-gen.ts';
 import { jobCycles } from './cycles.ts';
 import { weightImageStorage } from './compression/storage.ts';
 import { lowerLayer, type LoweredJob } from './lower.ts';
 import { packSetStream } from './memory-images.ts';
-import { scheduleJob, type JobSchedule } from './schedule.ts';
+import { outChannelPositions, scheduleJob, type JobSchedule } from './schedule.ts';
 import { planTiles, type PlanMode } from './tile-plan.ts';
 import { outputGroups, type TileCounters } from './timing.ts';
 import type { LayerData, LayerSpec, SchedulerName } from './types.ts';
@@ -101,20 +101,6 @@ export interface TileWork extends Pick<TileCounters, 'ISSUE' | 'FM_READS' | 'BUF
   readonly fifoWords: number;
 }
 
-/** The fill's geometry of a job (section 6.3): an FC layer is a 1 x 1 image. */
-export function jobFillGeometry(spec: LayerSpec, job: Pick<LoweredJob, 'outW'>, lanes: number): FillGeometry {
-  const fc = spec.kind === 'fc';
-  return {
-    inBase: 0, inH: fc ? 1 : spec.inH, inW: fc ? 1 : spec.inW, inCgroups: channelGroups(spec.channels, lanes),
-    kernelH: spec.kernelH, kernelW: spec.kernelW, strideH: spec.strideH, strideW: spec.strideW, dilationH: spec.dilationH, dilationW: spec.dilationW,
-    padTop: spec.padTop, padLeft: spec.padLeft, outW: job.outW,
-  };
-}
-
-/** Output channel positions of a job: PE k of set s writes position s*K + k (section 5.6), up to the last real filter. */
-export const jobOutChannels = (sched: JobSchedule, K: number): number =>
-  sched.sets.reduce((m, set, s) => set.filters.reduce((mm, f, k) => (f < 0 ? mm : Math.max(mm, s * K + k + 1)), m), 0);
-
 /**
  * Each tile's counters for one job under a tile plan, from section 8.4's consequences: ISSUE =
  * Σ rowsHw·WIN_COUNT over its sets, BUF_READS = (h+1)·ISSUE, OUT_WRITES = Σ WIN_COUNT·(groups of the
@@ -124,9 +110,9 @@ export const jobOutChannels = (sched: JobSchedule, K: number): number =>
 export function tileWork(cfg: ResolvedConfig, spec: LayerSpec, job: Pick<LoweredJob, 'S' | 'windows' | 'outW'>, sched: JobSchedule, plan: PlanMode = 'round-robin'): TileWork[] {
   const K = cfg.filtersPerTile;
   const N = cfg.lanes;
-  const g = jobFillGeometry(spec, job, N);
+  const g = layerFillGeometry(spec, job.outW, N);
   const Qw = fillLines(g, cfg.lookahead);
-  const outChannels = jobOutChannels(sched, K);
+  const outChannels = outChannelPositions(sched, K);
   const valid = new Float64Array(job.windows + 1); // prefix sums of the valid steps per window
   for (let w = 0; w < job.windows; w++) {
     let n = 0;
@@ -175,8 +161,8 @@ function work(p: JobPlan): Work {
   const tiles = tileWork(p.cfg, p.spec, p.job, p.sched, p.plan);
   const keys = Object.keys(tiles[0]) as (keyof TileWork)[];
   const sum = Object.fromEntries(keys.map((k) => [k, tiles.reduce((a, t) => a + t[k], 0)])) as Record<keyof TileWork, number>;
-  const g = jobFillGeometry(p.spec, p.job, p.cfg.lanes);
-  const outCg = channelGroups(jobOutChannels(p.sched, p.cfg.filtersPerTile), p.cfg.lanes);
+  const g = layerFillGeometry(p.spec, p.job.outW, p.cfg.lanes);
+  const outCg = channelGroups(outChannelPositions(p.sched, p.cfg.filtersPerTile), p.cfg.lanes);
   return { tiles, sum, inputWords: regionWords(g.inH, g.inW, g.inCgroups), outputWords: regionWords(p.job.outH, p.job.outW, outCg) };
 }
 
@@ -275,8 +261,8 @@ export interface AccessOptions {
   readonly busBits: number;
 }
 
-export function jobAccess(mode: Mode, p: JobPlan, o: AccessOptions): JobAccess {
-  const w = work(p);
+/** A job's counts in one mode; `w` is its work, which dense and gating share (the same rows and streams). */
+export function jobAccess(mode: Mode, p: JobPlan, o: AccessOptions, w: Work = work(p)): JobAccess {
   return {
     mode,
     cycles: jobCycles(p.cfg, p.sched, p.job.windows, p.plan).cycles,
@@ -360,20 +346,28 @@ export async function planLayer(data: LayerData, cfg: ResolvedConfig, scheduler:
   return layerPlans(data.spec, jobs, cfg, scheds, opts.plan);
 }
 
-/** The layer's counts in all three modes. */
-export function layerAccessAll(plans: LayerPlans, o: AccessOptions): Record<Mode, LayerAccess> {
-  return Object.fromEntries(MODES.map((m) => [m, layerAccess(plans, m, o)])) as Record<Mode, LayerAccess>;
-}
-
-export function layerAccess(plans: LayerPlans, mode: Mode, o: AccessOptions): LayerAccess {
+/** Job j of the layer as `mode` runs it. */
+function jobPlanOf(plans: LayerPlans, mode: Mode, j: number): JobPlan {
   const skipping = mode === 'skipping';
-  const jobs = plans.jobs.map((job, j) => jobAccess(mode, {
+  return {
     cfg: skipping ? plans.cfg : plans.denseCfg,
     spec: plans.spec,
-    job,
+    job: plans.jobs[j],
     sched: skipping ? plans.scheds[j] : plans.denseScheds[j],
     plan: plans.plan,
     gated: mode === 'gating',
-  }, o));
-  return sumJobs(mode, jobs);
+  };
+}
+
+/** The layer's counts in all three modes; the dense baseline's work is worked out once for dense and gating. */
+export function layerAccessAll(plans: LayerPlans, o: AccessOptions): Record<Mode, LayerAccess> {
+  const denseWork = plans.jobs.map((_, j) => work(jobPlanOf(plans, 'dense', j)));
+  return Object.fromEntries(MODES.map((m) => [m, layerAccess(plans, m, o, m === 'skipping' ? undefined : denseWork)])) as Record<Mode, LayerAccess>;
+}
+
+export function layerAccess(plans: LayerPlans, mode: Mode, o: AccessOptions, works?: readonly Work[]): LayerAccess {
+  return sumJobs(mode, plans.jobs.map((_, j) => {
+    const p = jobPlanOf(plans, mode, j);
+    return jobAccess(mode, p, o, works?.[j] ?? work(p));
+  }));
 }

@@ -8,11 +8,23 @@
 import type { LayerDescriptor } from '../contract/descriptors.ts';
 import { descriptorSteps } from '../contract/descriptors.ts';
 import { windowStride } from '../contract/capacity.ts';
+import { channelGroups } from '../contract/fmap.ts';
+import type { LayerSpec } from './types.ts';
 
 export type FillGeometry = Pick<
   LayerDescriptor,
   'inBase' | 'inH' | 'inW' | 'inCgroups' | 'kernelH' | 'kernelW' | 'strideH' | 'strideW' | 'dilationH' | 'dilationW' | 'padTop' | 'padLeft' | 'outW'
 >;
+
+/** The fill's geometry of a layer (inBase 0) whose output rows are outW wide: an FC layer is a 1 x 1 image. */
+export function layerFillGeometry(spec: LayerSpec, outW: number, lanes: number): FillGeometry {
+  const fc = spec.kind === 'fc';
+  return {
+    inBase: 0, inH: fc ? 1 : spec.inH, inW: fc ? 1 : spec.inW, inCgroups: channelGroups(spec.channels, lanes),
+    kernelH: spec.kernelH, kernelW: spec.kernelW, strideH: spec.strideH, strideW: spec.strideW, dilationH: spec.dilationH, dilationW: spec.dilationW,
+    padTop: spec.padTop, padLeft: spec.padLeft, outW,
+  };
+}
 
 /** Word address (within the input half) of step t of window w, or -1 when the lowered row is zero. */
 export function stepAddress(g: FillGeometry, w: number, t: number): number {

@@ -24,7 +24,8 @@ import { executeSchedule, outputStage } from './execute.ts';
 import { outputSize } from './layer-spec.ts';
 import { lowerLayer, type LoweredJob } from './lower.ts';
 import { packSetStream } from './memory-images.ts';
-import { checkLegality, scheduleJob, type JobSchedule } from './schedule.ts';
+import { layerFillGeometry } from './address-gen.ts';
+import { checkLegality, outChannelPositions, scheduleJob, type JobSchedule } from './schedule.ts';
 import { simulateTiming, type TimedLayer, type TimedSet, type TimingResult } from './timing.ts';
 import { checkPlan, planTiles, type PlanMode, type TilePlan } from './tile-plan.ts';
 import type { LayerData, LayerSpec, SchedulerName } from './types.ts';
@@ -190,10 +191,8 @@ export async function buildProgram(cfg: ResolvedConfig, L: WordLayout, layers: r
     const spec = data.spec;
     const lowered = lowerLayer(data, N, { weightsOnly: o.timingOnly });
     const G = lowered.length;
-    const Gc = channelGroups(spec.channels, N);
-    const inH = spec.kind === 'fc' ? 1 : spec.inH;
-    const inW = spec.kind === 'fc' ? 1 : spec.inW;
-    const inRegion = regionWords(inH, inW, Gc);
+    const fill = layerFillGeometry(spec, lowered[0].outW, N);
+    const inRegion = regionWords(fill.inH, fill.inW, fill.inCgroups);
     if (!prev && !o.timingOnly) for (let g = 0; g < G; g++) fmInit[half].push(...brickWords(L, data, g, g * inRegion, cfg.name));
     for (const [g, job] of lowered.entries()) {
       const sched = await scheduleJob(job, cfg, o.scheduler, { shuffle: o.shuffle, seed: o.seed });
@@ -202,12 +201,10 @@ export async function buildProgram(cfg: ResolvedConfig, L: WordLayout, layers: r
       const plan = planTiles(nSets, job.windows, T, o.plan);
       checkPlan(plan, nSets, job.windows);
       const positions = new Int32Array(job.filterIds.length);
-      let outChannels = 0;
       sched.sets.forEach((set, s) => set.filters.forEach((f, k) => {
-        if (f < 0) return;
-        positions[f] = s * K + k;
-        outChannels = Math.max(outChannels, s * K + k + 1);
+        if (f >= 0) positions[f] = s * K + k;
       }));
+      const outChannels = outChannelPositions(sched, K);
       const outCg = channelGroups(outChannels, N);
       const outRegion = regionWords(job.outH, job.outW, outCg);
       const fit = capacity(cfg, { S: job.S, rowsPerSet: sched.sets.map((x) => x.rows.length), inputWords: G * inRegion, outputWords: G * outRegion }, cfg.name);
@@ -234,7 +231,7 @@ export async function buildProgram(cfg: ResolvedConfig, L: WordLayout, layers: r
         name: G > 1 ? `${spec.name} group ${g}` : spec.name,
         inHalf: half,
         inBase: g * inRegion,
-        inH, inW, inCgroups: Gc,
+        inH: fill.inH, inW: fill.inW, inCgroups: fill.inCgroups,
         kernelH: spec.kernelH, kernelW: spec.kernelW, strideH: spec.strideH, strideW: spec.strideW, dilationH: spec.dilationH, dilationW: spec.dilationW,
         padTop: spec.padTop, padLeft: spec.padLeft, padBottom: spec.padBottom, padRight: spec.padRight,
         outBase: g * outRegion, outH: job.outH, outW: job.outW, outChannels, outCgroups: outCg,

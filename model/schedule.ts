@@ -245,3 +245,7 @@ export function printScheduleFile(doc: ScheduleFile): string {
   const lines = [...head.slice(0, idx), `  "sets": [${setText.length ? `\n${setText.join(',\n')}\n  ` : ''}]`, ...head.slice(idx)];
   return `{\n${lines.join(',\n')}\n}\n`;
 }
+
+/** Output channel positions a job writes: PE k of set s writes position s*K + k (section 5.6), up to the last real filter. */
+export const outChannelPositions = (sched: JobSchedule, K: number): number =>
+  sched.sets.reduce((m, set, s) => set.filters.reduce((mm, f, k) => (f < 0 ? mm : Math.max(mm, s * K + k + 1)), m), 0);
